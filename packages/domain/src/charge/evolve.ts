@@ -1,0 +1,72 @@
+import { match } from 'ts-pattern';
+import type { ChargeEvent } from './events.js';
+import type { ChargeState } from './state.js';
+
+export const evolveCharge = (state: ChargeState, event: ChargeEvent): ChargeState =>
+  match(event)
+    .with({ type: 'ChargeSucceeded' }, ({ data }): ChargeState => {
+      const facts = {
+        chargeId: data.chargeId,
+        merchant: data.merchant,
+        createdAt: data.at,
+        amount: data.amount,
+        description: data.description,
+        metadata: data.metadata,
+        customer: data.customer,
+        card: data.card,
+        amountRefunded: 0,
+        refundReason: null,
+      };
+      return data.captured
+        ? { status: 'captured', capturedAt: data.at, ...facts }
+        : { status: 'authorized', expiresAt: data.expiresAt ?? data.at, ...facts };
+    })
+    .with({ type: 'ChargeFailed' }, ({ data }): ChargeState => ({
+      status: 'failed',
+      failureCode: data.failureCode,
+      failureMessage: data.failureMessage,
+      chargeId: data.chargeId,
+      merchant: data.merchant,
+      createdAt: data.at,
+      amount: data.amount,
+      description: data.description,
+      metadata: data.metadata,
+      customer: data.customer,
+      card: data.card,
+      amountRefunded: 0,
+      refundReason: null,
+    }))
+    .with({ type: 'ChargeCaptured' }, ({ data }): ChargeState =>
+      state.status === 'authorized'
+        ? { ...state, status: 'captured', capturedAt: data.at, amountRefunded: state.amountRefunded + data.released }
+        : state,
+    )
+    .with({ type: 'ChargeRefunded' }, ({ data }): ChargeState => {
+      if (state.status === 'captured')
+        return { ...state, amountRefunded: state.amountRefunded + data.amount, refundReason: data.reason };
+      if (state.status === 'authorized' || state.status === 'expired')
+        return {
+          ...state,
+          status: 'cancelled',
+          expiresAt: state.expiresAt,
+          amountRefunded: state.amountRefunded + data.amount,
+          refundReason: data.reason,
+        };
+      return state;
+    })
+    .with({ type: 'ChargeReauthorized' }, ({ data }): ChargeState =>
+      state.status === 'authorized' || state.status === 'expired' ? { ...state, status: 'authorized', expiresAt: data.expiresAt } : state,
+    )
+    .with({ type: 'ChargeUpdated' }, ({ data }): ChargeState =>
+      state.status === 'absent'
+        ? state
+        : {
+            ...state,
+            ...(data.description === undefined ? {} : { description: data.description }),
+            ...(data.metadata === undefined ? {} : { metadata: data.metadata }),
+          },
+    )
+    .with({ type: 'ChargeExpired' }, ({ data }): ChargeState =>
+      state.status === 'authorized' ? { ...state, status: 'expired', expiredAt: data.at } : state,
+    )
+    .exhaustive();

@@ -1,0 +1,62 @@
+import type { InspectedCard } from '../card-data/inspect.js';
+import type { Sensitive } from '../card-data/sensitive.js';
+import type { AddressZipCheck, CardBrand } from '../shared/card.js';
+import type { CvcCheck, VerifierIdentity } from '../shared/cvc.js';
+import type { ErrorCode } from '../shared/errors.js';
+import type { ChargeId, MerchantId, VaultRef } from '../shared/ids.js';
+import type { Yen } from '../shared/money.js';
+
+/**
+ * Keeps card numbers. The only place a PAN lives after tokenization. `fingerprint` is keyed (HMAC) with a
+ * deployment secret: a plain hash of a 16-digit number with a known prefix is brute-forced in minutes.
+ */
+export interface CardVault {
+  fingerprint(pan: Sensitive): Promise<string>;
+  store(ref: VaultRef, pan: Sensitive): Promise<void>;
+  reveal(ref: VaultRef): Promise<Sensitive | null>;
+}
+
+/** Decides cvc_check, once, at tokenization. A card without a CVC must come back `unchecked`. */
+export interface CvcVerifier {
+  readonly identity: VerifierIdentity;
+  verify(request: { readonly card: InspectedCard; readonly at: number }): Promise<CvcCheck>;
+}
+
+/** The network's answer when a card is tokenized: some cards are refused before any token exists. */
+export type Screening =
+  | { readonly outcome: 'accepted'; readonly addressZipCheck: AddressZipCheck; readonly issuedInJapan: boolean }
+  | { readonly outcome: 'refused'; readonly code: Extract<ErrorCode, 'card_declined' | 'expired_card' | 'invalid_cvc' | 'processing_error' | 'unacceptable_brand' | 'invalid_expiration_date'>; readonly message: string };
+
+/** The network's answer to an authorization: a decline is an expected outcome, recorded as ChargeFailed. */
+export type Authorization =
+  | { readonly outcome: 'approved' }
+  | { readonly outcome: 'declined'; readonly code: Extract<ErrorCode, 'card_declined' | 'expired_card' | 'invalid_expiration_date' | 'processing_error'>; readonly message: string };
+
+export interface NetworkCharge {
+  readonly merchant: MerchantId;
+  readonly charge: ChargeId;
+  readonly pan: Sensitive;
+  readonly brand: CardBrand;
+  readonly amount: Yen;
+  readonly at: number;
+}
+
+/** The card network (acquirer). Test-mode implementations follow PAY.JP's test cards. */
+export interface CardNetwork {
+  screen(request: { readonly card: InspectedCard; readonly at: number }): Promise<Screening>;
+  authorize(request: NetworkCharge): Promise<Authorization>;
+  capture(request: NetworkCharge): Promise<void>;
+  refund(request: NetworkCharge): Promise<void>;
+  reauthorize(request: NetworkCharge): Promise<Authorization>;
+}
+
+/** Time comes from outside the domain: the system clock in production, a seeded clock in tests and replays. */
+export interface Clock {
+  now(): number;
+}
+
+/** Random ids come from outside the domain: seeded in tests so that a workload replays bit for bit. */
+export interface IdGenerator {
+  /** A PAY.JP-style id for the kind: prefix + lowercase hex, 32 characters. */
+  next(kind: 'token' | 'card' | 'customer' | 'charge' | 'event'): string;
+}
