@@ -14,6 +14,8 @@ export interface ChargedCard {
   /** The customer that owned the card; null for a charge made directly with a token. */
   readonly customer: CustomerId | null;
   readonly metadata: Metadata;
+  /** When the card object was created (with the token, or when added to the customer): its `created`. */
+  readonly createdAt: number;
 }
 
 /** card=tok_…: the snapshot comes from the token's own record. */
@@ -24,6 +26,7 @@ export const chargedCardFromToken = (token: Extract<TokenState, { status: 'activ
   cvcSource: { token: token.tokenId },
   customer: null,
   metadata: {},
+  createdAt: token.createdAt,
 });
 
 /** customer=cus_… (with or without card=car_…): the snapshot comes from the customer's card, source and all. */
@@ -34,4 +37,5 @@ export const chargedCardFromCard = (card: Extract<CardState, { status: 'active' 
   cvcSource: card.cvcSource,
   customer: card.customer,
   metadata: card.metadata,
+  createdAt: card.createdAt,
 });

@@ -57,6 +57,7 @@ const chargedCardSchema = z.strictObject({
   cvcSource: cvcProvenanceSchema,
   customer: customerIdSchema.nullable(),
   metadata: metadataSchema,
+  createdAt: instantSchema,
 });
 const chargeOpening = {
   chargeId: chargeIdSchema,

@@ -3,7 +3,7 @@ import type { Sensitive } from '../card-data/sensitive.js';
 import type { AddressZipCheck, CardBrand } from '../shared/card.js';
 import type { CvcCheck, VerifierIdentity } from '../shared/cvc.js';
 import type { ErrorCode } from '../shared/errors.js';
-import type { ChargeId, MerchantId, VaultRef } from '../shared/ids.js';
+import type { ChargeId, IdKind, MerchantId, VaultRef } from '../shared/ids.js';
 import type { Yen } from '../shared/money.js';
 
 /**
@@ -16,10 +16,20 @@ export interface CardVault {
   reveal(ref: VaultRef): Promise<Sensitive | null>;
 }
 
-/** Decides cvc_check, once, at tokenization. A card without a CVC must come back `unchecked`. */
+/** One answer of a CvcVerifier, naming the verifier that gave it (recorded in TokenCreated). */
+export interface CvcVerdict {
+  readonly check: CvcCheck;
+  readonly verifier: VerifierIdentity;
+}
+
+/**
+ * Decides cvc_check, once, at tokenization. A card without a CVC must come back `unchecked`. Each answer names
+ * the verifier that gave it, so that a faulty component (a release, a fault window) is visible in the data per
+ * answer; `identity` describes what is deployed.
+ */
 export interface CvcVerifier {
   readonly identity: VerifierIdentity;
-  verify(request: { readonly card: InspectedCard; readonly at: number }): Promise<CvcCheck>;
+  verify(request: { readonly card: InspectedCard; readonly at: number }): Promise<CvcVerdict>;
 }
 
 /** The network's answer when a card is tokenized: some cards are refused before any token exists. */
@@ -58,5 +68,5 @@ export interface Clock {
 /** Random ids come from outside the domain: seeded in tests so that a workload replays bit for bit. */
 export interface IdGenerator {
   /** A PAY.JP-style id for the kind: prefix + lowercase hex, 32 characters. */
-  next(kind: 'token' | 'card' | 'customer' | 'charge' | 'event'): string;
+  next(kind: IdKind): string;
 }

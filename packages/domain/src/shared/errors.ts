@@ -49,6 +49,7 @@ export type ErrorCode =
   | 'invalid_boolean'
   | 'invalid_customer'
   | 'invalid_refund_reason'
+  | 'invalid_timestamp'
   | 'too_many_metadata_keys'
   | 'invalid_metadata_key'
   | 'invalid_metadata_value'

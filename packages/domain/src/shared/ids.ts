@@ -12,7 +12,8 @@ export type VaultRef = Brand<string, 'VaultRef'>;
 
 /** PAY.JP ids: prefix + lowercase hex, 32 characters in all (tok_ + 28 hex). */
 export const ID_LENGTH = 32;
-export const idPrefixes = { token: 'tok_', card: 'car_', customer: 'cus_', charge: 'ch_', event: 'evnt_' } as const;
+/** `req_` names one command (its correlation id); it is not a PAY.JP object. */
+export const idPrefixes = { token: 'tok_', card: 'car_', customer: 'cus_', charge: 'ch_', event: 'evnt_', request: 'req_' } as const;
 export type IdKind = keyof typeof idPrefixes;
 
 const generatedIdPattern = (prefix: string) => new RegExp(`^${prefix}[0-9a-f]{${ID_LENGTH - prefix.length}}$`);

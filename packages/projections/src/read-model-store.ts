@@ -1,0 +1,78 @@
+/**
+ * The read model store port: PAY.JP-shaped documents by collection and id, list queries, and per-projection
+ * checkpoints written atomically with the documents they cover. Documents live in generations: a rebuild writes a
+ * new generation beside the live one, then `activate` switches readers to it in one step (blue/green).
+ * One contract suite (test/read-model-store-contract) runs against every implementation.
+ */
+
+/** What list queries filter and sort on; kept beside the document so no store has to look inside it. */
+export interface DocumentIndex {
+  readonly merchant: string;
+  /** Unix seconds, as PAY.JP's `created`. */
+  readonly created: number;
+  /** Tie-breaker among documents created in the same second: the global position of the creating event. */
+  readonly seq: number;
+  /** Equality filters a list may use (`customer`, `type`, `object`, `resource_id`, ...). */
+  readonly keys: Readonly<Record<string, string>>;
+}
+
+export interface DocumentWrite {
+  readonly collection: string;
+  readonly id: string;
+  /** null deletes the document. */
+  readonly doc: unknown;
+  /**
+   * The list index. null on a write keeps the index the document already has (an update that does not change
+   * what lists sort and filter on), or gives none (internal collections that are only read by id).
+   */
+  readonly index: DocumentIndex | null;
+}
+
+export interface ListQuery {
+  readonly collection: string;
+  readonly merchant: string;
+  /** Every key must equal the document's index key. */
+  readonly where?: Readonly<Record<string, string>>;
+  /** Inclusive bounds on `created` (Unix seconds). */
+  readonly since?: number;
+  readonly until?: number;
+  readonly offset: number;
+  readonly limit: number;
+}
+
+export interface ListPage {
+  /** Newest first: `created` descending, then `seq` descending. */
+  readonly data: readonly unknown[];
+  readonly hasMore: boolean;
+}
+
+export interface Checkpoint {
+  readonly projection: string;
+  readonly position: number;
+}
+
+/** A named set of documents and checkpoints: the live one, or one being rebuilt beside it. */
+export interface Generation {
+  readonly name: string;
+  get(collection: string, id: string): Promise<unknown | null>;
+  /** Many at once, for projection batches; missing ids are absent from the map. */
+  getMany(collection: string, ids: readonly string[]): Promise<ReadonlyMap<string, unknown>>;
+  list(query: ListQuery): Promise<ListPage>;
+  /** Every document of a collection, ordered by id (used by diff reports and time-travel comparisons). */
+  scan(collection: string): AsyncIterable<readonly [id: string, doc: unknown]>;
+  /** The documents and the checkpoints commit together or not at all. */
+  commit(writes: readonly DocumentWrite[], checkpoints: readonly Checkpoint[]): Promise<void>;
+  checkpoint(projection: string): Promise<number>;
+}
+
+export interface ReadModelStore {
+  /** The generation readers use now (created empty on first use). */
+  active(): Promise<Generation>;
+  /** Opens (creating if needed) a generation by name, live or not. */
+  generation(name: string): Promise<Generation>;
+  /** Makes `name` the live generation in one atomic step; readers see either the old or the new, never a mix. */
+  activate(name: string): Promise<void>;
+  /** Removes a generation that is not live. */
+  drop(name: string): Promise<void>;
+  generations(): Promise<readonly string[]>;
+}
