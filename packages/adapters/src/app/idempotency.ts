@@ -1,0 +1,45 @@
+import { invalidParam, err, type Result } from '@kessai/domain';
+
+/** A finished request: what it asked (a fingerprint of operation and input) and what it answered. */
+interface Recorded {
+  readonly request: string;
+  readonly result: Result<unknown>;
+}
+
+/** Key order does not change the request: `{a, b}` and `{b, a}` are the same input. */
+const stableJson = (value: unknown): string =>
+  JSON.stringify(value, (_, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+  );
+
+/**
+ * Idempotency keys (PAY.JP v2 and Stripe have them; kessai adds them to v1): the same key with the same request
+ * answers what the first answered and records nothing new; the same key with another request is refused.
+ * Concurrent retries wait for the first. Keys are per merchant. Records live in memory for the process's life.
+ */
+export class Idempotency {
+  private readonly done = new Map<string, Recorded>();
+  private readonly running = new Map<string, { readonly request: string; readonly result: Promise<Result<unknown>> }>();
+
+  async run<T>(merchant: string, key: string | undefined, operation: string, input: unknown, execute: () => Promise<Result<T>>): Promise<Result<T>> {
+    if (key === undefined) return execute();
+    if (key.length === 0 || key.length > 255) return err(invalidParam('invalid_param_key', 'Idempotency-Key', 'An idempotency key holds 1 to 255 characters.'));
+    const slot = `${merchant}\u0000${key}`;
+    const request = `${operation} ${stableJson(input)}`;
+    const previous = this.done.get(slot) ?? this.running.get(slot);
+    if (previous !== undefined) {
+      if (previous.request !== request)
+        return err(invalidParam('idempotency_key_reused', 'Idempotency-Key', 'This idempotency key was used for a different request.'));
+      return (await previous.result) as Result<T>;
+    }
+    const result = execute();
+    this.running.set(slot, { request, result });
+    try {
+      const settled = await result;
+      this.done.set(slot, { request, result: settled });
+      return settled;
+    } finally {
+      this.running.delete(slot);
+    }
+  }
+}

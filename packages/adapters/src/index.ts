@@ -1,0 +1,4 @@
+/** @kessai/adapters: the ports of @kessai/domain and @kessai/projections, implemented. */
+export * from './memory/index.js';
+export * from './test-mode/index.js';
+export * from './app/index.js';
