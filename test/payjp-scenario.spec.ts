@@ -5,7 +5,7 @@
  */
 import { testModeKessai } from '@kessai/adapters';
 import { unsafeId, type Result } from '@kessai/domain';
-import type { PayjpCard } from '@kessai/projections';
+import type { PayjpCard, PayjpCustomer } from '@kessai/projections';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const merchant = unsafeId.merchant('acme');
@@ -304,7 +304,7 @@ describe('the PAY.JP read paths, driven through the application layer', () => {
     expect(created).toMatchObject({ object: 'event', livemode: false, pending_webhooks: 0, created: seconds('2017-06-07T09:00:00Z') });
     expect(created.id).toMatch(/^evnt_[0-9a-f]{27}$/);
     // customer.created shows the customer as the command left it: with the card it attached, as the card was then.
-    const data = created.data as { cards: { data: PayjpCard[] }; email: string };
+    const data = created.data as PayjpCustomer;
     expect(data.email).toBe('taro@example.jp');
     expect(data.cards.data.map((c) => [c.id, c.cvc_check, c.name])).toEqual([[ids['insideCard'], 'unchecked', null]]);
     expect(value(await kessai.events.retrieve(merchant, created.id))).toEqual(created);

@@ -125,7 +125,14 @@ export const createCharge = async (ports: CommandPorts, merchant: MerchantId, in
     const failed = decided.value.find((e) => e.type === 'ChargeFailed');
     decline = failed === undefined ? null : declineError(failed);
     const appends = [...(source.value.spend === null ? [] : [source.value.spend]), { loaded: charge, events: decided.value }];
-    return ok({ id: chargeId, position: await commit(ports, run, appends) });
+    try {
+      return ok({ id: chargeId, position: await commit(ports, run, appends) });
+    } catch (e) {
+      // Another command spent the token (or wrote the customer) first: this authorization will never be recorded,
+      // so release its hold before deciding again.
+      if (authorization.outcome === 'approved') await voidAuthorization(ports, run, chargeId, source.value.card, terms.value.amount);
+      throw e;
+    }
   });
   // A decline is recorded (GET /v1/charges shows the failed charge) and answered as PAY.JP does: a 402 naming it.
   return done.ok && decline !== null ? err(decline) : done;
@@ -135,6 +142,11 @@ const authorize = async (ports: CommandPorts, run: CommandRun, charge: ChargeId,
   const pan = await ports.vault.reveal(card.card.vaultRef);
   if (pan === null) return { outcome: 'declined', code: 'processing_error', message: 'The card could not be read from the vault.' };
   return ports.network.authorize({ merchant: run.merchant, charge, pan, brand: card.card.brand, amount, at: run.at });
+};
+
+const voidAuthorization = async (ports: CommandPorts, run: CommandRun, charge: ChargeId, card: ChargedCard, amount: Yen): Promise<void> => {
+  const pan = await ports.vault.reveal(card.card.vaultRef);
+  if (pan !== null) await ports.network.refund({ merchant: run.merchant, charge, pan, brand: card.card.brand, amount, at: run.at });
 };
 
 /** Load, decide, (ask the network), append with the expected revision; retried whole on a concurrent write. */

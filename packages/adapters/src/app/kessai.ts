@@ -21,11 +21,6 @@ import * as tokens from './tokens.js';
 export interface KessaiOptions extends CommandPorts {
   readonly readModels: ReadModelStore;
   readonly views?: ViewSet;
-  /**
-   * inline (default): each command returns after the read models include it (read-your-writes).
-   * deferred: commands return at once; call `kessai.runner.catchUp()` to project (bulk loads, benchmarks).
-   */
-  readonly projection?: 'inline' | 'deferred';
 }
 
 /** PAY.JP's answer to a delete. */
@@ -36,16 +31,42 @@ export interface Deleted {
 }
 
 /**
- * The embedded API: one method per PAY.JP v1 operation, answering PAY.JP JSON from the read models. Commands go
- * through the deciders and the event store; reads go through the projections. This is what a payment backend
- * embeds and what the HTTP facade serves.
+ * The commands alone: each answers the id it acted on and the store position that holds it, without projecting.
+ * For bulk loads (the scenario generator, benchmarks): run them, then `kessai.runner.catchUp()` once.
+ */
+export const bindCommands = (ports: CommandPorts) => ({
+  createToken: (merchant: MerchantId, input: inputs.CreateTokenInput, options?: CommandOptions) => tokens.createToken(ports, merchant, input, options),
+  createCustomer: (merchant: MerchantId, input: inputs.CreateCustomerInput, options?: CommandOptions) => customers.createCustomer(ports, merchant, input, options),
+  updateCustomer: (merchant: MerchantId, id: string, input: inputs.UpdateCustomerInput, options?: CommandOptions) =>
+    customers.updateCustomer(ports, merchant, id, input, options),
+  deleteCustomer: (merchant: MerchantId, id: string, options?: CommandOptions) => customers.deleteCustomer(ports, merchant, id, options),
+  createCustomerCard: (merchant: MerchantId, customer: string, input: inputs.CreateCustomerCardInput, options?: CommandOptions) =>
+    customers.createCustomerCard(ports, merchant, customer, input, options),
+  updateCustomerCard: (merchant: MerchantId, customer: string, id: string, input: inputs.UpdateCustomerCardInput, options?: CommandOptions) =>
+    customers.updateCustomerCard(ports, merchant, customer, id, input, options),
+  deleteCustomerCard: (merchant: MerchantId, customer: string, id: string, options?: CommandOptions) =>
+    customers.deleteCustomerCard(ports, merchant, customer, id, options),
+  createCharge: (merchant: MerchantId, input: inputs.CreateChargeInput, options?: CommandOptions) => charges.createCharge(ports, merchant, input, options),
+  updateCharge: (merchant: MerchantId, id: string, input: inputs.UpdateChargeInput, options?: CommandOptions) => charges.updateCharge(ports, merchant, id, input, options),
+  refundCharge: (merchant: MerchantId, id: string, input: inputs.RefundChargeInput, options?: CommandOptions) => charges.refundCharge(ports, merchant, id, input, options),
+  captureCharge: (merchant: MerchantId, id: string, input: inputs.CaptureChargeInput, options?: CommandOptions) =>
+    charges.captureCharge(ports, merchant, id, input, options),
+  reauthCharge: (merchant: MerchantId, id: string, input: inputs.ReauthChargeInput, options?: CommandOptions) => charges.reauthCharge(ports, merchant, id, input, options),
+  expireCharge: (merchant: MerchantId, id: string, options?: CommandOptions) => charges.expireCharge(ports, merchant, id, options),
+});
+
+/**
+ * The embedded API: one method per PAY.JP v1 operation, answering PAY.JP JSON from the read models after
+ * projecting the command (read-your-writes). Commands go through the deciders and the event store; reads go
+ * through the projections. This is what a payment backend embeds and what the HTTP facade serves.
+ * `commands` runs the same operations without projecting, for bulk loads.
  */
 export class Kessai {
   readonly ports: CommandPorts;
   readonly readModels: ReadModelStore;
   readonly runner: ProjectionRunner;
   readonly queries: PayjpQueries;
-  private readonly inline: boolean;
+  readonly commands: ReturnType<typeof bindCommands>;
   private readonly idempotency = new Idempotency();
 
   constructor(options: KessaiOptions) {
@@ -53,7 +74,7 @@ export class Kessai {
     this.readModels = options.readModels;
     this.runner = new ProjectionRunner({ events: options.events, readModels: options.readModels, views: options.views ?? payjpViews() });
     this.queries = new PayjpQueries(options.readModels);
-    this.inline = (options.projection ?? 'inline') === 'inline';
+    this.commands = bindCommands(options);
   }
 
   /** Runs a command (once per idempotency key), projects it when inline, then answers with the read model. */
@@ -67,8 +88,8 @@ export class Kessai {
   ): Promise<Result<T>> {
     return this.idempotency.run(merchant, options.idempotencyKey, operation, input, async () => {
       const done = await execute();
-      // Also after a refusal that recorded something (a declined charge), so GET shows it at once.
-      if (this.inline) await this.runner.catchUp();
+      // Read-your-writes. Also after a refusal that recorded something (a declined charge), so GET shows it at once.
+      await this.runner.catchUp();
       return done.ok ? read(done.value.id) : done;
     });
   }

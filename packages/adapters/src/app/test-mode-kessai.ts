@@ -18,7 +18,6 @@ export interface TestModeOptions {
   readonly events?: EventStore;
   readonly readModels?: ReadModelStore;
   readonly views?: ViewSet;
-  readonly projection?: 'inline' | 'deferred';
   /** HMAC secret for card fingerprints (at least 16 bytes). */
   readonly vaultSecret?: string;
 }
@@ -46,7 +45,6 @@ export const testModeKessai = (options: TestModeOptions = {}) => {
     clock,
     ids,
     ...(options.views === undefined ? {} : { views: options.views }),
-    ...(options.projection === undefined ? {} : { projection: options.projection }),
   });
   return { kessai, clock, ids, network, verifier, vault, events, readModels, random };
 };
