@@ -44,6 +44,8 @@ const updateCard = (command: UpdateCard, state: CardState): Result<CardEvent[]> 
   if (!holder.ok) return holder;
   const metadata = command.metadata === undefined ? undefined : mergeMetadata(card.metadata, command.metadata);
   if (metadata !== undefined && !metadata.ok) return metadata;
+  // Nothing to change is a no-op, as for customers and charges.
+  if (metadata === undefined && Object.values(command.holder).every((v) => v === undefined)) return ok([]);
   return ok([
     {
       type: 'CardUpdated',

@@ -36,27 +36,26 @@ export const evolveCharge = (state: ChargeState, event: ChargeEvent): ChargeStat
       amountRefunded: 0,
       refundReason: null,
     }))
-    .with({ type: 'ChargeCaptured' }, ({ data }): ChargeState =>
-      state.status === 'authorized'
-        ? { ...state, status: 'captured', capturedAt: data.at, amountRefunded: state.amountRefunded + data.released }
-        : state,
-    )
+    .with({ type: 'ChargeCaptured' }, ({ data }): ChargeState => {
+      if (state.status !== 'authorized') return state;
+      const { expiresAt: _hold, ...facts } = state;
+      return { ...facts, status: 'captured', capturedAt: data.at, amountRefunded: state.amountRefunded + data.released };
+    })
     .with({ type: 'ChargeRefunded' }, ({ data }): ChargeState => {
       if (state.status === 'captured')
         return { ...state, amountRefunded: state.amountRefunded + data.amount, refundReason: data.reason };
-      if (state.status === 'authorized' || state.status === 'expired')
-        return {
-          ...state,
-          status: 'cancelled',
-          expiresAt: state.expiresAt,
-          amountRefunded: state.amountRefunded + data.amount,
-          refundReason: data.reason,
-        };
+      if (state.status === 'authorized' || state.status === 'expired') {
+        const { status: _was, ...facts } = state;
+        const { expiredAt: _lapsed, ...held } = { expiredAt: undefined, ...facts };
+        return { ...held, status: 'cancelled', amountRefunded: state.amountRefunded + data.amount, refundReason: data.reason };
+      }
       return state;
     })
-    .with({ type: 'ChargeReauthorized' }, ({ data }): ChargeState =>
-      state.status === 'authorized' || state.status === 'expired' ? { ...state, status: 'authorized', expiresAt: data.expiresAt } : state,
-    )
+    .with({ type: 'ChargeReauthorized' }, ({ data }): ChargeState => {
+      if (state.status !== 'authorized' && state.status !== 'expired') return state;
+      const { expiredAt: _lapsed, ...held } = { expiredAt: undefined, ...state };
+      return { ...held, status: 'authorized', expiresAt: data.expiresAt };
+    })
     .with({ type: 'ChargeUpdated' }, ({ data }): ChargeState =>
       state.status === 'absent'
         ? state

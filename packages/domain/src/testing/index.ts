@@ -45,3 +45,8 @@ export const specFor = <Command, State, Event>(decider: Decider<Command, State, 
       };
     },
   });
+
+export * from './fixtures.js';
+export * from './arbitraries.js';
+export * from './workload.js';
+export * from './workload-arbitraries.js';
