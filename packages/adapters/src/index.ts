@@ -2,3 +2,4 @@
 export * from './memory/index.js';
 export * from './test-mode/index.js';
 export * from './app/index.js';
+export * from './report/index.js';

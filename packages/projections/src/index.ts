@@ -17,3 +17,5 @@ export * from './runner/document-cache.js';
 export * from './runner/runner.js';
 export * from './runner/view-set.js';
 export * from './queries.js';
+export * from './impact/impact.js';
+export * from './impact/paths.js';

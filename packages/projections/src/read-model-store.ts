@@ -41,7 +41,7 @@ export interface ListQuery {
 }
 
 export interface ListPage {
-  /** Newest first: `created` descending, then `seq` descending. */
+  /** Newest first: `created` descending, then `seq` descending, then id descending (so offset paging is stable). */
   readonly data: readonly unknown[];
   readonly hasMore: boolean;
 }
@@ -70,9 +70,12 @@ export interface ReadModelStore {
   active(): Promise<Generation>;
   /** Opens (creating if needed) a generation by name, live or not. */
   generation(name: string): Promise<Generation>;
-  /** Makes `name` the live generation in one atomic step; readers see either the old or the new, never a mix. */
+  /**
+   * Makes `name` the live generation in one atomic step; readers see either the old or the new, never a mix.
+   * Fails for a generation that was never opened.
+   */
   activate(name: string): Promise<void>;
-  /** Removes a generation that is not live. */
+  /** Removes a generation that is not live (refuses the live one; an unknown name is a no-op). */
   drop(name: string): Promise<void>;
   generations(): Promise<readonly string[]>;
 }

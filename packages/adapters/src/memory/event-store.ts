@@ -1,0 +1,236 @@
+import {
+  revisionMatches,
+  WrongExpectedRevisionError,
+  type AppendRequest,
+  type AppendResult,
+  type Clock,
+  type EventMetadata,
+  type EventStore,
+  type EventToAppend,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type StoredEvent,
+} from '@kessai/domain';
+import { frozenCopy } from './frozen-copy.js';
+
+/** A history handed to `loadAll` that a store could not have written: a gap, a revision out of order, a bad field. */
+export class InvalidHistoryError extends Error {
+  readonly _tag = 'InvalidHistory';
+  readonly stream: string;
+  readonly revision: number;
+  readonly position: number;
+  constructor(message: string, event: { readonly stream: string; readonly revision: number; readonly position: number }) {
+    super(`${message} (stream ${event.stream}, revision ${event.revision}, position ${event.position})`);
+    this.name = 'InvalidHistoryError';
+    this.stream = event.stream;
+    this.revision = event.revision;
+    this.position = event.position;
+  }
+}
+
+export interface MemoryEventStoreOptions {
+  /** Stamps `recordedAt`; the system clock when absent. */
+  readonly clock?: Clock;
+  /** Already-stored events to start from (a JSONL import, a recorded fixture); checked like `loadAll`. */
+  readonly events?: Iterable<StoredEvent>;
+}
+
+const systemClock: Clock = { now: () => Date.now() };
+
+/**
+ * The embedded event store: tests, replays and the demo. One array holds every event by global position
+ * (position = index + 1) and a map holds each stream's events by revision (revision = index), both pointing at the
+ * same frozen event, so the store adds two array slots per event to the event itself (a frozen deep copy of what was
+ * appended: about 350 bytes for a charge event, so a million events take about 350 MB of heap).
+ *
+ * JavaScript runs each call to completion before another starts, so every append is trivially serialised; and
+ * since an append either lands whole or not at all before the next reader runs, `readAll` never shows a gap.
+ */
+export class MemoryEventStore implements EventStore {
+  readonly atomicMultiStreamAppend = true;
+  readonly #clock: Clock;
+  readonly #all: StoredEvent[] = [];
+  readonly #streams = new Map<string, StoredEvent[]>();
+
+  constructor(options: MemoryEventStoreOptions = {}) {
+    this.#clock = options.clock ?? systemClock;
+    if (options.events !== undefined) this.loadAll(options.events);
+  }
+
+  append(request: AppendRequest): Promise<AppendResult> {
+    // The hot path of every command and of the demo's million events: no batch bookkeeping.
+    return this.#run(() => {
+      const staged = this.#stageOne(request, this.#revisionOf(request.stream), this.#all.length, this.#clock.now());
+      return this.#commitOne(staged);
+    });
+  }
+
+  appendMany(requests: readonly AppendRequest[]): Promise<readonly AppendResult[]> {
+    return this.#run(() => {
+      // Everything is checked and built before anything is written, so that a conflict or bad data anywhere leaves
+      // the store untouched. Requests run in order: a stream named twice sees the first request's events.
+      const recordedAt = this.#clock.now();
+      const heads = new Map<string, number>();
+      let position = this.#all.length;
+      const staged = requests.map((request) => {
+        const one = this.#stageOne(request, heads.get(request.stream) ?? this.#revisionOf(request.stream), position, recordedAt);
+        heads.set(request.stream, one.revision + one.events.length);
+        position += one.events.length;
+        return one;
+      });
+      return staged.map((one) => this.#commitOne(one));
+    });
+  }
+
+  readStream(stream: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent[]> {
+    return this.#run(() => {
+      const events = this.#streams.get(stream);
+      const limit = checkLimit(options.limit ?? Number.POSITIVE_INFINITY);
+      if (events === undefined || limit === 0) return [];
+      const last = events.length - 1;
+      if (options.direction === 'backwards') {
+        // Backwards, `from` is where to start (the newest wanted) and `to` the oldest revision to return.
+        const start = Math.min(checkRevision(options.from ?? last, 'from'), last);
+        const end = Math.max(checkRevision(options.to ?? 0, 'to'), 0);
+        const out: StoredEvent[] = [];
+        for (let r = start; r >= end && out.length < limit; r--) out.push(events[r] as StoredEvent);
+        return out;
+      }
+      const start = checkRevision(options.from ?? 0, 'from');
+      const end = Math.min(checkRevision(options.to ?? last, 'to'), last) + 1;
+      return start >= end ? [] : events.slice(start, Math.min(end, start + limit));
+    });
+  }
+
+  readAll(options: ReadAllOptions): Promise<readonly StoredEvent[]> {
+    return this.#run(() => {
+      const after = options.after ?? 0;
+      if (!Number.isInteger(after) || after < 0) throw new RangeError(`readAll: after must be an integer >= 0, got ${after}`);
+      const limit = checkLimit(options.limit);
+      return this.#all.slice(after, after + limit);
+    });
+  }
+
+  headPosition(): Promise<number> {
+    return Promise.resolve(this.#all.length);
+  }
+
+  /**
+   * Bulk-loads events that a store already recorded (a JSONL export, a fixture), keeping their positions, revisions
+   * and recorded times. They must continue this store's history exactly: positions from `headPosition() + 1` without
+   * gaps, each stream's revisions from its current one without gaps. All or nothing: on any mismatch this throws an
+   * `InvalidHistoryError` naming the event and loads none of them.
+   */
+  loadAll(events: Iterable<StoredEvent>): void {
+    const staged: StoredEvent[] = [];
+    const heads = new Map<string, number>();
+    let position = this.#all.length;
+    for (const event of events) {
+      position++;
+      if (event.position !== position) throw new InvalidHistoryError(`Expected position ${position}`, event);
+      if (typeof event.stream !== 'string' || event.stream === '') throw new InvalidHistoryError('Missing stream name', event);
+      const revision = (heads.get(event.stream) ?? this.#revisionOf(event.stream)) + 1;
+      if (event.revision !== revision) throw new InvalidHistoryError(`Expected revision ${revision}`, event);
+      if (!Number.isFinite(event.recordedAt)) throw new InvalidHistoryError('Missing recordedAt', event);
+      heads.set(event.stream, revision);
+      try {
+        checkEvent(event);
+        staged.push(storedEvent(event, frozenCopy(event.metadata) as EventMetadata, event.stream, revision, position, event.recordedAt));
+      } catch (e) {
+        throw new InvalidHistoryError(e instanceof Error ? e.message : String(e), event);
+      }
+    }
+    for (const event of staged) this.#write(event);
+  }
+
+  /** -1 when the stream does not exist. */
+  #revisionOf(stream: string): number {
+    return (this.#streams.get(stream)?.length ?? 0) - 1;
+  }
+
+  /** Checks one request against the stream at `actual` (-1: absent) and builds its events; writes nothing. */
+  #stageOne({ stream, events, expected }: AppendRequest, actual: number, head: number, recordedAt: number): Staged {
+    if (typeof stream !== 'string' || stream === '') throw new TypeError('append: stream must be a non-empty string');
+    if (!revisionMatches(expected, actual)) throw new WrongExpectedRevisionError(stream, expected, actual);
+    const stored = new Array<StoredEvent>(events.length);
+    // The events of one command usually share one metadata object; they then share one frozen copy too.
+    let metadataIn: EventMetadata | undefined;
+    let metadataOut: EventMetadata | undefined;
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i] as EventToAppend;
+      checkEvent(event);
+      if (event.metadata !== metadataIn) {
+        metadataIn = event.metadata;
+        metadataOut = frozenCopy(metadataIn) as EventMetadata;
+      }
+      stored[i] = storedEvent(event, metadataOut as EventMetadata, stream, actual + 1 + i, head + 1 + i, recordedAt);
+    }
+    return { stream, revision: actual, events: stored };
+  }
+
+  #commitOne({ stream, revision, events }: Staged): AppendResult {
+    for (const event of events) this.#write(event);
+    const last = events[events.length - 1];
+    return last === undefined ? { stream, revision, position: 0 } : { stream, revision: last.revision, position: last.position };
+  }
+
+  #write(event: StoredEvent): void {
+    this.#all.push(event);
+    const stream = this.#streams.get(event.stream);
+    if (stream === undefined) this.#streams.set(event.stream, [event]);
+    else stream.push(event);
+  }
+
+  /** Errors become rejections, as they would from a store across a network. */
+  #run<T>(body: () => T): Promise<T> {
+    try {
+      return Promise.resolve(body());
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+  }
+}
+
+interface Staged {
+  readonly stream: string;
+  /** The stream's revision before this request (-1: absent). */
+  readonly revision: number;
+  readonly events: readonly StoredEvent[];
+}
+
+const storedEvent = (
+  event: EventToAppend,
+  metadata: EventMetadata,
+  stream: string,
+  revision: number,
+  position: number,
+  recordedAt: number,
+): StoredEvent =>
+  Object.freeze({
+    stream,
+    revision,
+    position,
+    type: event.type,
+    version: event.version,
+    data: frozenCopy(event.data),
+    metadata,
+    recordedAt,
+  });
+
+const checkEvent = (event: EventToAppend): void => {
+  if (typeof event.type !== 'string' || event.type === '') throw new TypeError('append: event type must be a non-empty string');
+  if (!Number.isInteger(event.version) || event.version < 1)
+    throw new TypeError(`append: event version must be an integer >= 1, got ${String(event.version)}`);
+  if (typeof event.metadata !== 'object' || event.metadata === null) throw new TypeError('append: event metadata is missing');
+};
+
+const checkLimit = (limit: number): number => {
+  if (limit !== Number.POSITIVE_INFINITY && (!Number.isInteger(limit) || limit < 0))
+    throw new RangeError(`limit must be an integer >= 0, got ${limit}`);
+  return limit;
+};
+
+const checkRevision = (revision: number, name: 'from' | 'to'): number => {
+  if (!Number.isInteger(revision) || revision < 0) throw new RangeError(`readStream: ${name} must be an integer >= 0, got ${revision}`);
+  return revision;
+};

@@ -1,0 +1,156 @@
+import type { CvcCheck } from '@kessai/domain';
+import type { Generation } from '../read-model-store.js';
+import { collections } from '../views/collections.js';
+import type { Lineage } from '../views/lineage.js';
+import { incidentPaths, type IncidentPath } from './paths.js';
+
+export interface ImpactOptions {
+  /** One merchant's objects; every merchant's when absent (each merchant still gets its own section). */
+  readonly merchant?: string;
+  /** Tokens created in this half-open window (epoch ms) are suspect. */
+  readonly window?: { readonly from: number; readonly to: number };
+  /**
+   * How a token is judged affected: 'signature' (a CVC was supplied, yet the answer is `unchecked`: the value is
+   * known to be wrong) or 'window' (created inside the window, whatever the data says). Default: 'signature'.
+   */
+  readonly by?: 'signature' | 'window';
+}
+
+/** One object that showed (or shows) a token's wrong value, on one path. */
+export interface ImpactedObject {
+  readonly merchant: string;
+  readonly path: IncidentPath;
+  readonly object: 'token' | 'customer' | 'card' | 'charge' | 'event';
+  readonly id: string;
+  /** The calls whose responses carried the value for this object. */
+  readonly calls: readonly string[];
+  readonly token: string;
+  /** Whether the object can still be read (a deleted customer or card no longer answers). */
+  readonly present: boolean;
+}
+
+export interface TokenVerdict {
+  readonly merchant: string;
+  readonly token: string;
+  readonly createdAt: number;
+  readonly check: CvcCheck;
+  readonly supplied: boolean | null;
+  readonly verifier: string | null;
+  readonly inWindow: boolean;
+  readonly signature: boolean;
+}
+
+export interface MerchantImpact {
+  readonly merchant: string;
+  readonly tokens: { readonly affected: number; readonly total: number };
+  /** Distinct objects per path. */
+  readonly counts: Readonly<Record<IncidentPath, number>>;
+  readonly objects: readonly ImpactedObject[];
+  /** Tokens the window and the signature judge differently, with why. */
+  readonly disagreements: readonly (TokenVerdict & { readonly reason: string })[];
+}
+
+export interface ImpactReport {
+  readonly by: 'signature' | 'window';
+  readonly window: { readonly from: number; readonly to: number } | null;
+  readonly merchants: readonly MerchantImpact[];
+  /** Every token of the merchants in scope with its decision: the timeline is drawn from these. */
+  readonly tokens: readonly TokenVerdict[];
+}
+
+const splitKey = (key: string) => {
+  const slash = key.indexOf('/');
+  return { merchant: key.slice(0, slash), id: key.slice(slash + 1) };
+};
+
+/**
+ * Answers "which of my objects, on which API paths, showed a wrong cvc_check?": the affected tokens (by signature
+ * or window), then through lineage every card, customer, charge and API event that carried their decision, sorted
+ * into paths 1-12 of INCIDENT.md, per merchant. It reads the live read models and nothing else.
+ */
+export const incidentImpact = async (generation: Generation, options: ImpactOptions = {}): Promise<ImpactReport> => {
+  const by = options.by ?? 'signature';
+  if (by === 'window' && options.window === undefined) throw new Error('An impact by window needs a window.');
+  const window = options.window ?? null;
+  const exists = async (collection: string, merchant: string, id: string) => (await generation.get(collection, `${merchant}/${id}`)) !== null;
+
+  const tokens: TokenVerdict[] = [];
+  const byMerchant = new Map<string, { objects: ImpactedObject[]; disagreements: MerchantImpact['disagreements'][number][]; affected: number; total: number }>();
+  const section = (merchant: string) => {
+    let s = byMerchant.get(merchant);
+    if (s === undefined) byMerchant.set(merchant, (s = { objects: [], disagreements: [], affected: 0, total: 0 }));
+    return s;
+  };
+
+  for await (const [key, doc] of generation.scan(collections.lineage)) {
+    const { merchant } = splitKey(key);
+    if (options.merchant !== undefined && merchant !== options.merchant) continue;
+    const lineage = doc as Lineage;
+    const verdict: TokenVerdict = {
+      merchant,
+      token: lineage.token,
+      createdAt: lineage.createdAt,
+      check: lineage.cvc.check,
+      supplied: lineage.cvc.supplied,
+      verifier: lineage.cvc.verifier === null ? null : `${lineage.cvc.verifier.name}@${lineage.cvc.verifier.version}`,
+      inWindow: window !== null && lineage.createdAt >= window.from && lineage.createdAt < window.to,
+      signature: lineage.cvc.supplied === true && lineage.cvc.check === 'unchecked',
+    };
+    tokens.push(verdict);
+    const s = section(merchant);
+    s.total++;
+    if (window !== null && verdict.inWindow !== verdict.signature)
+      s.disagreements.push({
+        ...verdict,
+        reason: verdict.inWindow
+          ? verdict.supplied === false
+            ? 'created in the window without a CVC: unchecked is the true answer'
+            : verdict.supplied === null
+              ? 'created in the window before provenance was recorded: whether a CVC was sent is unknown'
+              : `created in the window, yet the verifier answered ${verdict.check}`
+          : 'a CVC was sent and the answer is unchecked, outside the window: another fault?',
+      });
+    const affected = by === 'signature' ? verdict.signature : verdict.inWindow;
+    if (!affected) continue;
+    s.affected++;
+
+    const add = (path: IncidentPath, object: ImpactedObject['object'], id: string, present: boolean, calls?: readonly string[]) =>
+      s.objects.push({ merchant, path, object, id, calls: calls ?? incidentPaths[path - 1]!.calls, token: lineage.token, present });
+
+    add(1, 'token', lineage.token, await exists(collections.tokens, merchant, lineage.token));
+    const customers = new Set<string>();
+    for (const card of lineage.cards) {
+      const cardPresent = await exists(collections.cards, merchant, card.id);
+      const customerPresent = await exists(collections.customers, merchant, card.customer);
+      if (card.origin === 'customer.create') add(2, 'customer', card.customer, customerPresent);
+      else if (card.origin === 'customer.update') add(5, 'customer', card.customer, customerPresent, ['POST /v1/customers/{customer} (card=token)']);
+      else add(3, 'card', card.id, cardPresent);
+      add(7, 'card', card.id, cardPresent);
+      customers.add(card.customer);
+    }
+    for (const customer of customers) {
+      const present = await exists(collections.customers, merchant, customer);
+      add(4, 'customer', customer, present);
+      add(5, 'customer', customer, present);
+      add(6, 'customer', customer, present);
+    }
+    for (const charge of lineage.charges) {
+      const present = await exists(collections.charges, merchant, charge.id);
+      add(charge.via === 'token' ? 8 : 9, 'charge', charge.id, present);
+      add(10, 'charge', charge.id, present);
+      add(11, 'charge', charge.id, present);
+    }
+    for (const event of lineage.apiEvents) add(12, 'event', event.id, await exists(collections.events, merchant, event.id), [`${event.type}: GET /v1/events/{event}, webhook`]);
+  }
+
+  const merchants = [...byMerchant.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([merchant, s]): MerchantImpact => {
+      // Distinct objects per path: a customer holding two affected cards counts once.
+      const counts = Object.fromEntries(
+        incidentPaths.map((p) => [p.path, new Set(s.objects.filter((o) => o.path === p.path).map((o) => o.id)).size]),
+      ) as Record<IncidentPath, number>;
+      return { merchant, tokens: { affected: s.affected, total: s.total }, counts, objects: s.objects, disagreements: s.disagreements };
+    });
+  return { by, window, merchants, tokens };
+};
