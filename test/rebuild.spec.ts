@@ -6,7 +6,6 @@ import { MemoryEventStore, MemoryReadModelStore, testModeKessai } from '@kessai/
 import { unsafeId, type Result } from '@kessai/domain';
 import {
   collections,
-  docKey,
   makeChargesView,
   payjpViews,
   PayjpQueries,
@@ -27,7 +26,7 @@ const value = <T>(r: Result<T>): T => {
 const wrongChargesView = makeChargesView((snapshot, docs, m) => {
   const right = renderChargedCard(snapshot);
   if (snapshot.customer === null) return right;
-  const customer = docs.get<PayjpCustomer>(collections.customers, docKey(m, snapshot.customer));
+  const customer = docs.get<PayjpCustomer>(collections.customers, m, snapshot.customer);
   const defaultCard = customer?.cards.data.find((c) => c.id === customer.default_card);
   return defaultCard === undefined ? right : { ...right, cvc_check: defaultCard.cvc_check };
 });

@@ -12,13 +12,26 @@ export interface ProjectedEvent {
   readonly occurredAt: number;
 }
 
+/**
+ * Decoded events by stored object. A store that hands out the same frozen object for the same event every time
+ * (the memory store) is parsed once per process, not once per rebuild; stores that read fresh rows each time
+ * (PostgreSQL) are parsed on every read. Frozen objects cannot change, so a cached decoding stays true.
+ */
+const decoded = new WeakMap<StoredEvent, ProjectedEvent>();
+
 /** Decodes a stored event (parsing and upcasting); throws EventDecodingError naming stream, revision, position. */
-export const toProjected = (stored: StoredEvent): ProjectedEvent => ({
-  event: decodeEvent(stored),
-  stream: stored.stream,
-  revision: stored.revision,
-  position: stored.position,
-  merchant: stored.metadata.merchant,
-  correlationId: stored.metadata.correlationId,
-  occurredAt: stored.metadata.occurredAt,
-});
+export const toProjected = (stored: StoredEvent): ProjectedEvent => {
+  const cached = decoded.get(stored);
+  if (cached !== undefined) return cached;
+  const projected: ProjectedEvent = {
+    event: decodeEvent(stored),
+    stream: stored.stream,
+    revision: stored.revision,
+    position: stored.position,
+    merchant: stored.metadata.merchant,
+    correlationId: stored.metadata.correlationId,
+    occurredAt: stored.metadata.occurredAt,
+  };
+  if (Object.isFrozen(stored) && Object.isFrozen(stored.data)) decoded.set(stored, projected);
+  return projected;
+};

@@ -7,9 +7,9 @@ import type { DocumentIndex } from './read-model-store.js';
  * for the same event (views run in a fixed order), so an embedded object is the same document its own view holds.
  */
 export interface DocumentAccess {
-  get<Doc>(collection: string, id: string): Doc | null;
-  put(collection: string, id: string, doc: unknown, index: DocumentIndex | null): void;
-  delete(collection: string, id: string): void;
+  get<Doc>(collection: string, merchant: string, id: string): Doc | null;
+  put(collection: string, merchant: string, id: string, doc: unknown, index: DocumentIndex | null): void;
+  delete(collection: string, merchant: string, id: string): void;
 }
 
 /**
@@ -24,5 +24,8 @@ export interface View {
   readonly apply: (event: ProjectedEvent, docs: DocumentAccess) => void;
 }
 
-/** Documents of every merchant share a collection; the key keeps merchants apart (customer ids repeat across them). */
+/**
+ * Documents of every merchant share a collection; the store key keeps merchants apart (customer ids repeat across
+ * them). Views address documents by (merchant, id); only the store sees this key.
+ */
 export const docKey = (merchant: string, id: string) => `${merchant}/${id}`;

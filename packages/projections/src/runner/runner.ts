@@ -119,6 +119,7 @@ export class ProjectionRunner {
     include: (e: StoredEvent) => boolean = () => true,
   ): Promise<Progress> {
     const checkpointName = this.viewSet.name;
+    const authoritative = cache.authoritative;
     let position = await generation.checkpoint(checkpointName);
     const head = await this.events.headPosition();
     const limit = options.stopAfter ?? Number.POSITIVE_INFINITY;
@@ -129,7 +130,8 @@ export class ProjectionRunner {
       for (const stored of batch) {
         if (!include(stored)) continue;
         const projected = toProjected(stored);
-        await cache.applyEvent(generation, () => this.applyViews(projected, cache));
+        if (authoritative) this.applyViews(projected, cache);
+        else await cache.applyEvent(generation, () => this.applyViews(projected, cache));
       }
       position = batch[batch.length - 1]!.position;
       processed += batch.length;

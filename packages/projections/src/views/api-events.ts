@@ -1,8 +1,8 @@
 import { toUnixSeconds, type DomainEvent, type DomainEventType } from '@kessai/domain';
 import { apiEventId } from '../render/event-id.js';
 import type { ApiEventType, PayjpEvent } from '../render/resources.js';
-import { docKey, type DocumentAccess, type View } from '../view.js';
-import { collections } from './collections.js';
+import type { DocumentAccess, View } from '../view.js';
+import { collections, eventRefCollections } from './collections.js';
 
 type ResourceKind = 'token' | 'customer' | 'card' | 'charge';
 const resourceCollection = { token: collections.tokens, customer: collections.customers, card: collections.cards, charge: collections.charges };
@@ -61,13 +61,12 @@ export interface LastApiEvent {
   readonly type: ApiEventType;
 }
 
-export const lastApiEventKey = (merchant: string, resource: ResourceKind, id: string) => docKey(merchant, `${resource}/${id}`);
 
 /** The API event this domain event made or refreshed, if any (read by the lineage view, which runs after). */
 export const apiEventOf = (docs: DocumentAccess, merchant: string, correlationId: string, event: DomainEvent): LastApiEvent | null => {
   const change = apiChangeOf(event);
   if (change === null) return null;
-  const last = docs.get<LastApiEvent>(collections.eventRefs, lastApiEventKey(merchant, change.resource, change.id));
+  const last = docs.get<LastApiEvent>(eventRefCollections[change.resource], merchant, change.id);
   return last !== null && last.correlationId === correlationId ? last : null;
 };
 
@@ -78,7 +77,7 @@ export const apiEventOf = (docs: DocumentAccess, merchant: string, correlationId
  */
 export const apiEventsView: View = {
   name: 'events',
-  collections: [collections.events, collections.eventRefs],
+  collections: [collections.events, ...Object.values(eventRefCollections)],
   handles: new Set<DomainEventType>([
     'TokenCreated',
     'CustomerCreated',
@@ -104,15 +103,14 @@ export const apiEventsView: View = {
     const { merchant } = event.data;
     const data = change.deleted
       ? { deleted: true, id: change.id, livemode: false }
-      : docs.get<PayjpEvent['data']>(resourceCollection[change.resource], docKey(merchant, change.id));
+      : docs.get<PayjpEvent['data']>(resourceCollection[change.resource], merchant, change.id);
     if (data === null) return;
 
-    const refKey = lastApiEventKey(merchant, change.resource, change.id);
-    const last = docs.get<LastApiEvent>(collections.eventRefs, refKey);
+    const refs = eventRefCollections[change.resource];
+    const last = docs.get<LastApiEvent>(refs, merchant, change.id);
     if (last !== null && last.correlationId === correlationId) {
-      const eventKey = docKey(merchant, last.eventId);
-      const existing = docs.get<PayjpEvent>(collections.events, eventKey);
-      if (existing !== null) docs.put(collections.events, eventKey, { ...existing, data }, null);
+      const existing = docs.get<PayjpEvent>(collections.events, merchant, last.eventId);
+      if (existing !== null) docs.put(collections.events, merchant, last.eventId, { ...existing, data }, null);
       return;
     }
     if (change.type === null) return;
@@ -126,12 +124,12 @@ export const apiEventsView: View = {
       pending_webhooks: 0,
       type: change.type,
     };
-    docs.put(collections.events, docKey(merchant, id), apiEvent, {
+    docs.put(collections.events, merchant, id, apiEvent, {
       merchant,
       created: apiEvent.created,
       seq: position,
       keys: { type: change.type, object: change.resource, resource_id: change.id },
     });
-    docs.put(collections.eventRefs, refKey, { correlationId, eventId: id, type: change.type } satisfies LastApiEvent, null);
+    docs.put(refs, merchant, change.id, { correlationId, eventId: id, type: change.type } satisfies LastApiEvent, null);
   },
 };

@@ -1,7 +1,7 @@
 import type { DomainEventType } from '@kessai/domain';
 import { patchCard, renderCard, type PayjpCard } from '../render/card.js';
 import type { PayjpCustomer } from '../render/resources.js';
-import { docKey, type View } from '../view.js';
+import type { View } from '../view.js';
 import { collections } from './collections.js';
 
 /** Customers' cards (GET /v1/customers/{cus}/cards[/{car}]). Runs before the customers view, which embeds them. */
@@ -22,7 +22,7 @@ export const cardsView: View = {
           createdAt: data.at,
           livemode: false,
         });
-        docs.put(collections.cards, docKey(data.merchant, data.cardId), card, {
+        docs.put(collections.cards, data.merchant, data.cardId, card, {
           merchant: data.merchant,
           created: card.created,
           seq: position,
@@ -31,18 +31,18 @@ export const cardsView: View = {
         return;
       }
       case 'CardUpdated': {
-        const key = docKey(event.data.merchant, event.data.cardId);
-        const card = docs.get<PayjpCard>(collections.cards, key);
-        if (card !== null) docs.put(collections.cards, key, patchCard(card, event.data.holder, event.data.metadata), null);
+        const { merchant, cardId } = event.data;
+        const card = docs.get<PayjpCard>(collections.cards, merchant, cardId);
+        if (card !== null) docs.put(collections.cards, merchant, cardId, patchCard(card, event.data.holder, event.data.metadata), null);
         return;
       }
       case 'CardDeleted':
-        docs.delete(collections.cards, docKey(event.data.merchant, event.data.cardId));
+        docs.delete(collections.cards, event.data.merchant, event.data.cardId);
         return;
       case 'CustomerDeleted': {
         // A deleted customer's cards go with it.
-        const customer = docs.get<PayjpCustomer>(collections.customers, docKey(event.data.merchant, event.data.customerId));
-        for (const card of customer?.cards.data ?? []) docs.delete(collections.cards, docKey(event.data.merchant, card.id));
+        const customer = docs.get<PayjpCustomer>(collections.customers, event.data.merchant, event.data.customerId);
+        for (const card of customer?.cards.data ?? []) docs.delete(collections.cards, event.data.merchant, card.id);
         return;
       }
       default:

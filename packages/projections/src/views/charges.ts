@@ -1,7 +1,7 @@
 import { toUnixSeconds, type ChargedCard, type DomainEventType } from '@kessai/domain';
 import { renderCard, type PayjpCard } from '../render/card.js';
 import type { PayjpCharge } from '../render/resources.js';
-import { docKey, type DocumentAccess, type View } from '../view.js';
+import type { DocumentAccess, View } from '../view.js';
 import { collections } from './collections.js';
 
 /** The card embedded in a charge: the snapshot the charge event carries, cvc_check included, as it was then. */
@@ -64,7 +64,7 @@ export const makeChargesView = (
         term_id: null,
         three_d_secure_status: null,
       };
-      docs.put(collections.charges, docKey(data.merchant, data.chargeId), charge, {
+      docs.put(collections.charges, data.merchant, data.chargeId, charge, {
         merchant: data.merchant,
         created: charge.created,
         seq: position,
@@ -73,10 +73,10 @@ export const makeChargesView = (
       return;
     }
     if (!('chargeId' in event.data)) return;
-    const key = docKey(event.data.merchant, event.data.chargeId);
-    const charge = docs.get<PayjpCharge>(collections.charges, key);
+    const { merchant, chargeId } = event.data;
+    const charge = docs.get<PayjpCharge>(collections.charges, merchant, chargeId);
     if (charge === null) return;
-    const put = (next: PayjpCharge) => docs.put(collections.charges, key, next, null);
+    const put = (next: PayjpCharge) => docs.put(collections.charges, merchant, chargeId, next, null);
     switch (event.type) {
       case 'ChargeCaptured':
         put({

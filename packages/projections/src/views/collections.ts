@@ -5,9 +5,18 @@ export const collections = {
   customers: 'customers',
   charges: 'charges',
   events: 'events',
-  /** (merchant, correlation, resource) -> API event id: one command's changes to one resource make one API event. */
-  eventRefs: 'event_refs',
   lineage: 'lineage',
-  /** card or charge -> the token whose cvc decision it carries. */
-  lineageRefs: 'lineage_refs',
 } as const;
+
+/**
+ * Internal maps, one collection per kind of resource so that ids of different kinds never meet:
+ * the last API event made for a resource (one command's changes to one resource make one API event), and the
+ * token whose cvc decision a card or charge carries.
+ */
+export const eventRefCollections = {
+  token: 'event_refs_token',
+  customer: 'event_refs_customer',
+  card: 'event_refs_card',
+  charge: 'event_refs_charge',
+} as const;
+export const lineageRefCollections = { card: 'lineage_refs_card', charge: 'lineage_refs_charge' } as const;

@@ -2,7 +2,7 @@ import { toUnixSeconds, type DomainEventType } from '@kessai/domain';
 import type { PayjpCard } from '../render/card.js';
 import { payjpList } from '../render/list.js';
 import type { PayjpCustomer } from '../render/resources.js';
-import { docKey, type View } from '../view.js';
+import type { View } from '../view.js';
 import { collections } from './collections.js';
 
 const withCards = (customer: PayjpCustomer, cards: readonly PayjpCard[]): PayjpCustomer => ({
@@ -30,7 +30,8 @@ export const customersView: View = {
     'CardUpdated',
   ]),
   apply: ({ event, position }, docs) => {
-    const key = docKey(event.data.merchant, 'customerId' in event.data ? event.data.customerId : '');
+    const { merchant } = event.data;
+    const id = 'customerId' in event.data ? event.data.customerId : '';
     switch (event.type) {
       case 'CustomerCreated': {
         const { data } = event;
@@ -46,31 +47,32 @@ export const customersView: View = {
           object: 'customer',
           subscriptions: payjpList([], false, `/v1/customers/${data.customerId}/subscriptions`),
         };
-        docs.put(collections.customers, key, customer, { merchant: data.merchant, created: customer.created, seq: position, keys: {} });
+        docs.put(collections.customers, merchant, id, customer, { merchant: data.merchant, created: customer.created, seq: position, keys: {} });
         return;
       }
       case 'CustomerDeleted':
-        docs.delete(collections.customers, key);
+        docs.delete(collections.customers, merchant, id);
         return;
       default:
         break;
     }
     if (event.type === 'CardUpdated') {
-      const customerKey = docKey(event.data.merchant, event.data.customer);
-      const customer = docs.get<PayjpCustomer>(collections.customers, customerKey);
-      const card = docs.get<PayjpCard>(collections.cards, docKey(event.data.merchant, event.data.cardId));
+      const owner = event.data.customer;
+      const customer = docs.get<PayjpCustomer>(collections.customers, merchant, owner);
+      const card = docs.get<PayjpCard>(collections.cards, event.data.merchant, event.data.cardId);
       if (customer === null || card === null) return;
-      docs.put(collections.customers, customerKey, withCards(customer, customer.cards.data.map((c) => (c.id === card.id ? card : c))), null);
+      docs.put(collections.customers, merchant, owner, withCards(customer, customer.cards.data.map((c) => (c.id === card.id ? card : c))), null);
       return;
     }
-    const customer = docs.get<PayjpCustomer>(collections.customers, key);
+    const customer = docs.get<PayjpCustomer>(collections.customers, merchant, id);
     if (customer === null) return;
     switch (event.type) {
       case 'CustomerUpdated': {
         const { data } = event;
         docs.put(
           collections.customers,
-          key,
+          merchant,
+          id,
           {
             ...customer,
             ...(data.email === undefined ? {} : { email: data.email }),
@@ -82,16 +84,16 @@ export const customersView: View = {
         return;
       }
       case 'CardAttached': {
-        const card = docs.get<PayjpCard>(collections.cards, docKey(event.data.merchant, event.data.card));
+        const card = docs.get<PayjpCard>(collections.cards, event.data.merchant, event.data.card);
         if (card === null) return;
-        docs.put(collections.customers, key, withCards(customer, byNewest([card, ...customer.cards.data.filter((c) => c.id !== card.id)])), null);
+        docs.put(collections.customers, merchant, id, withCards(customer, byNewest([card, ...customer.cards.data.filter((c) => c.id !== card.id)])), null);
         return;
       }
       case 'DefaultCardChanged':
-        docs.put(collections.customers, key, { ...customer, default_card: event.data.card }, null);
+        docs.put(collections.customers, merchant, id, { ...customer, default_card: event.data.card }, null);
         return;
       case 'CardDetached':
-        docs.put(collections.customers, key, withCards(customer, customer.cards.data.filter((c) => c.id !== event.data.card)), null);
+        docs.put(collections.customers, merchant, id, withCards(customer, customer.cards.data.filter((c) => c.id !== event.data.card)), null);
         return;
       default:
         return;

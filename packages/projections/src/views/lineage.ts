@@ -1,8 +1,8 @@
 import { toUnixSeconds, type CvcDecision, type DomainEventType } from '@kessai/domain';
 import type { PayjpCustomer } from '../render/resources.js';
-import { docKey, type View } from '../view.js';
-import { apiEventOf } from './api-events.js';
-import { collections } from './collections.js';
+import type { DocumentAccess, View } from '../view.js';
+import { apiEventOf, type LastApiEvent } from './api-events.js';
+import { collections, lineageRefCollections } from './collections.js';
 
 /** How a card came to a customer: the API call whose response first showed it (incident paths 2 and 3, and 5). */
 export type CardOrigin = 'customer.create' | 'customer.update' | 'customer.cards.create';
@@ -39,7 +39,20 @@ export interface Lineage {
   readonly apiEvents: readonly LineageApiEvent[];
 }
 
-const refKey = (merchant: string, kind: 'card' | 'charge', id: string) => docKey(merchant, `${kind}/${id}`);
+
+const save = (docs: DocumentAccess, merchant: string, lineage: Lineage) => docs.put(collections.lineage, merchant, lineage.token, lineage, null);
+
+/** The lineage of the token a card or a charge descends from. */
+const lineageOf = (docs: DocumentAccess, merchant: string, kind: 'card' | 'charge', id: string): Lineage | null => {
+  const ref = docs.get<{ token: string }>(lineageRefCollections[kind], merchant, id);
+  return ref === null ? null : docs.get<Lineage>(collections.lineage, merchant, ref.token);
+};
+
+/** Adds an API event to a lineage once (a command's later events refresh the same API event). */
+const noteApiEvent = (docs: DocumentAccess, merchant: string, lineage: Lineage | null, apiEvent: LastApiEvent, at: number) => {
+  if (lineage === null || lineage.apiEvents.some((e) => e.id === apiEvent.eventId)) return;
+  save(docs, merchant, { ...lineage, apiEvents: [...lineage.apiEvents, { id: apiEvent.eventId, type: apiEvent.type, at }] });
+};
 
 /**
  * Lineage (token -> cards, customers, charges, API events). It follows the provenance the events carry
@@ -47,7 +60,7 @@ const refKey = (merchant: string, kind: 'card' | 'charge', id: string) => docKey
  */
 export const lineageView: View = {
   name: 'lineage',
-  collections: [collections.lineage, collections.lineageRefs],
+  collections: [collections.lineage, ...Object.values(lineageRefCollections)],
   handles: new Set<DomainEventType>([
     'TokenCreated',
     'CardCreated',
@@ -70,44 +83,41 @@ export const lineageView: View = {
   ]),
   apply: ({ event, correlationId, occurredAt, position }, docs) => {
     const { merchant } = event.data;
-    const tokenOf = (kind: 'card' | 'charge', id: string) => docs.get<{ token: string }>(collections.lineageRefs, refKey(merchant, kind, id))?.token ?? null;
-    const update = (token: string, change: (lineage: Lineage) => Lineage) => {
-      const key = docKey(merchant, token);
-      const lineage = docs.get<Lineage>(collections.lineage, key);
-      if (lineage !== null) docs.put(collections.lineage, key, change(lineage), null);
-    };
-
     switch (event.type) {
       case 'TokenCreated': {
         const { data } = event;
         const lineage: Lineage = { token: data.tokenId, merchant, createdAt: data.at, cvc: data.cvc, cards: [], charges: [], apiEvents: [] };
-        docs.put(collections.lineage, docKey(merchant, data.tokenId), lineage, { merchant, created: toUnixSeconds(data.at), seq: position, keys: {} });
+        docs.put(collections.lineage, merchant, data.tokenId, lineage, { merchant, created: toUnixSeconds(data.at), seq: position, keys: {} });
         break;
       }
       case 'CardCreated': {
         const { data } = event;
-        docs.put(collections.lineageRefs, refKey(merchant, 'card', data.cardId), { token: data.cvcSource.token }, null);
-        update(data.cvcSource.token, (l) => ({ ...l, cards: [...l.cards, { id: data.cardId, customer: data.customer, at: data.at, origin: null }] }));
+        docs.put(lineageRefCollections.card, merchant, data.cardId, { token: data.cvcSource.token }, null);
+        const lineage = docs.get<Lineage>(collections.lineage, merchant, data.cvcSource.token);
+        if (lineage !== null)
+          save(docs, merchant, { ...lineage, cards: [...lineage.cards, { id: data.cardId, customer: data.customer, at: data.at, origin: null }] });
         break;
       }
       case 'CardAttached': {
         const { data } = event;
-        const token = tokenOf('card', data.card);
+        const lineage = lineageOf(docs, merchant, 'card', data.card);
+        if (lineage === null) break;
         const customerEvent = apiEventOf(docs, merchant, correlationId, event);
         const origin: CardOrigin =
           customerEvent?.type === 'customer.created' ? 'customer.create' : customerEvent?.type === 'customer.updated' ? 'customer.update' : 'customer.cards.create';
-        if (token !== null)
-          update(token, (l) => ({ ...l, cards: l.cards.map((c) => (c.id === data.card && c.origin === null ? { ...c, origin } : c)) }));
+        save(docs, merchant, { ...lineage, cards: lineage.cards.map((c) => (c.id === data.card && c.origin === null ? { ...c, origin } : c)) });
         break;
       }
       case 'ChargeSucceeded':
       case 'ChargeFailed': {
         const { data } = event;
-        docs.put(collections.lineageRefs, refKey(merchant, 'charge', data.chargeId), { token: data.card.cvcSource.token }, null);
-        update(data.card.cvcSource.token, (l) => ({
-          ...l,
-          charges: [...l.charges, { id: data.chargeId, customer: data.customer, at: data.at, via: data.customer === null ? 'token' : 'customer' }],
-        }));
+        docs.put(lineageRefCollections.charge, merchant, data.chargeId, { token: data.card.cvcSource.token }, null);
+        const lineage = docs.get<Lineage>(collections.lineage, merchant, data.card.cvcSource.token);
+        if (lineage !== null)
+          save(docs, merchant, {
+            ...lineage,
+            charges: [...lineage.charges, { id: data.chargeId, customer: data.customer, at: data.at, via: data.customer === null ? 'token' : 'customer' }],
+          });
         break;
       }
       default:
@@ -117,24 +127,12 @@ export const lineageView: View = {
     // The API event this domain event made or refreshed: every token whose decision its data now carries.
     const apiEvent = apiEventOf(docs, merchant, correlationId, event);
     if (apiEvent === null) return;
-    const stored = docs.get<{ data: { object?: string; id: string; cards?: PayjpCustomer['cards'] } }>(collections.events, docKey(merchant, apiEvent.eventId));
+    const stored = docs.get<{ data: { object?: string; id: string; cards?: PayjpCustomer['cards'] } }>(collections.events, merchant, apiEvent.eventId);
     if (stored === null) return;
     const { data } = stored;
-    const tokens =
-      data.object === 'token'
-        ? [data.id]
-        : data.object === 'card'
-          ? [tokenOf('card', data.id)]
-          : data.object === 'charge'
-            ? [tokenOf('charge', data.id)]
-            : data.object === 'customer'
-              ? (data.cards?.data ?? []).map((c) => tokenOf('card', c.id))
-              : [];
-    for (const token of new Set(tokens)) {
-      if (token === null) continue;
-      update(token, (l) =>
-        l.apiEvents.some((e) => e.id === apiEvent.eventId) ? l : { ...l, apiEvents: [...l.apiEvents, { id: apiEvent.eventId, type: apiEvent.type, at: occurredAt }] },
-      );
-    }
+    if (data.object === 'token') noteApiEvent(docs, merchant, docs.get<Lineage>(collections.lineage, merchant, data.id), apiEvent, occurredAt);
+    else if (data.object === 'card' || data.object === 'charge') noteApiEvent(docs, merchant, lineageOf(docs, merchant, data.object, data.id), apiEvent, occurredAt);
+    else if (data.object === 'customer')
+      for (const card of data.cards?.data ?? []) noteApiEvent(docs, merchant, lineageOf(docs, merchant, 'card', card.id), apiEvent, occurredAt);
   },
 };

@@ -1,7 +1,7 @@
 import { toUnixSeconds, type DomainEventType } from '@kessai/domain';
 import { renderCard } from '../render/card.js';
 import type { PayjpToken } from '../render/resources.js';
-import { docKey, type View } from '../view.js';
+import type { View } from '../view.js';
 import { collections } from './collections.js';
 
 export const tokensView: View = {
@@ -20,7 +20,7 @@ export const tokensView: View = {
           object: 'token',
           used: false,
         };
-        docs.put(collections.tokens, docKey(data.merchant, data.tokenId), token, {
+        docs.put(collections.tokens, data.merchant, data.tokenId, token, {
           merchant: data.merchant,
           created: token.created,
           seq: position,
@@ -29,9 +29,9 @@ export const tokensView: View = {
         return;
       }
       case 'TokenUsed': {
-        const key = docKey(event.data.merchant, event.data.tokenId);
-        const token = docs.get<PayjpToken>(collections.tokens, key);
-        if (token !== null) docs.put(collections.tokens, key, { ...token, used: true }, null);
+        const { merchant, tokenId } = event.data;
+        const token = docs.get<PayjpToken>(collections.tokens, merchant, tokenId);
+        if (token !== null) docs.put(collections.tokens, merchant, tokenId, { ...token, used: true }, null);
         return;
       }
       default:
