@@ -64,7 +64,9 @@ export class ProjectionRunner {
   catchUp(onProgress?: (p: Progress) => void): Promise<Progress> {
     const run = this.queue.then(async () => {
       const generation = await this.readModels.active();
-      return this.project(generation, new DocumentCache(false), { ...(onProgress ? { onProgress } : {}) }, true);
+      // A generation this view set never wrote to is empty: memory holds the whole truth, as in a rebuild.
+      const fresh = (await generation.checkpoint(this.viewSet.name)) === 0;
+      return this.project(generation, new DocumentCache(fresh), { ...(onProgress ? { onProgress } : {}) }, !fresh);
     });
     this.queue = run.catch(() => undefined);
     return run;
@@ -115,7 +117,8 @@ export class ProjectionRunner {
     generation: Generation,
     cache: DocumentCache,
     options: Pick<RebuildOptions, 'onProgress' | 'stopAfter'>,
-    live: boolean,
+    /** Forget cached documents after each batch: others may write the generation between catch-ups. */
+    forgetBetweenBatches: boolean,
     include: (e: StoredEvent) => boolean = () => true,
   ): Promise<Progress> {
     const checkpointName = this.viewSet.name;
@@ -136,7 +139,7 @@ export class ProjectionRunner {
       position = batch[batch.length - 1]!.position;
       processed += batch.length;
       await generation.commit(cache.takeWrites(), [{ projection: checkpointName, position }]);
-      if (live) cache.clear();
+      if (forgetBetweenBatches) cache.clear();
       options.onProgress?.({ processed, position, head: Math.max(head, position) });
     }
     return { processed, position, head: Math.max(head, position) };

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError } from 'commander';
+import { runDemo } from './demo.js';
+import { runImpact, runRebuild } from './files.js';
+
+const integer = (name: string, min: number) => (value: string) => {
+  const n = Number(value.replace(/_/g, ''));
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}.`);
+  return n;
+};
+
+export const program = new Command()
+  .name('kessai')
+  .description('Event-sourced PAY.JP-style payments, and the 2017-06-07 cvc_check incident made replayable.');
+
+program
+  .command('demo')
+  .description('Generate a seeded workload across the incident window, project it, and report the impact per merchant')
+  .option('--seed <n>', 'workload seed', integer('seed', 0), 20170607)
+  .option('--events <n>', 'about how many events to generate', integer('events', 100), 20_000)
+  .option('--merchants <n>', 'how many merchants', integer('merchants', 1), 3)
+  .option('--out <dir>', 'where to write impact.html, impact.json and impact.csv', 'reports')
+  .option('--export <file>', 'also write the generated event stream as JSONL')
+  .action((o: { seed: number; events: number; merchants: number; out: string; export?: string }) => runDemo(o));
+
+program
+  .command('impact')
+  .description('Replay a JSONL event stream and report which objects, on which API paths, showed a wrong cvc_check')
+  .argument('<file>', 'JSONL stream (one stored event per line)')
+  .option('--merchant <id>', 'only this merchant')
+  .option('--by <how>', 'signature (CVC sent, answer unchecked) or window (created inside it)', 'signature')
+  .option('--window <from/to>', 'fault window as two ISO times (default: 2017-06-07 16:55 to 21:55 JST)')
+  .option('--out <dir>', 'where to write the reports', 'reports')
+  .action((file: string, o: { merchant?: string; by: string; window?: string; out: string }) => {
+    if (o.by !== 'signature' && o.by !== 'window') throw new InvalidArgumentError('--by is signature or window.');
+    return runImpact(file, { ...o, by: o.by });
+  });
+
+program
+  .command('rebuild')
+  .description('Project a JSONL stream, rebuild every view beside it with progress, and report what changed')
+  .argument('<file>', 'JSONL stream')
+  .option('--diff-out <file>', 'write the diff report as JSON')
+  .action((file: string, o: { diffOut?: string }) => runRebuild(file, o));
+
+const main = async () => {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (e) {
+    // One clear line, never a stack trace or an input value.
+    console.error(`kessai: ${e instanceof Error ? e.message : String(e)}`);
+    process.exitCode = 1;
+  }
+};
+
+await main();
