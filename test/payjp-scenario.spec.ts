@@ -42,7 +42,7 @@ const card = (fields: Partial<PayjpCard> & Pick<PayjpCard, 'id' | 'created' | 'c
 });
 
 describe('the PAY.JP read paths, driven through the application layer', () => {
-  const { kessai, clock } = testModeKessai({ seed: 2017, startAt: at('2017-06-07T07:00:00Z'), faultWindow: window });
+  const { kessai, clock, network } = testModeKessai({ seed: 2017, startAt: at('2017-06-07T07:00:00Z'), faultWindow: window });
   const ids: Record<string, string> = {};
   const fingerprints: Record<string, string> = {};
 
@@ -254,6 +254,7 @@ describe('the PAY.JP read paths, driven through the application layer', () => {
     expect(updated).toMatchObject({ description: 'order 42', metadata: { order: '42' } });
     const reauthorized = value(await kessai.charges.reauth(merchant, id, { expiry_days: 7 }));
     expect(reauthorized.expired_at).toBe(seconds('2017-06-13T14:59:59Z'));
+    expect(network.calls.filter((c) => c.charge === id).map((c) => c.kind)).toEqual(['authorize', 'reauthorize']);
     clock.set(at('2017-06-08T01:00:00Z'));
     const captured = value(await kessai.charges.capture(merchant, id, { amount: 4000 }));
     expect(captured).toMatchObject({ captured: true, captured_at: seconds('2017-06-08T01:00:00Z'), amount_refunded: 1000, refunded: false, expired_at: null });

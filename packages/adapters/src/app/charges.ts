@@ -138,10 +138,17 @@ export const createCharge = async (ports: CommandPorts, merchant: MerchantId, in
   return done.ok && decline !== null ? err(decline) : done;
 };
 
-const authorize = async (ports: CommandPorts, run: CommandRun, charge: ChargeId, card: ChargedCard, amount: Yen): Promise<Authorization> => {
+const authorize = async (
+  ports: CommandPorts,
+  run: CommandRun,
+  charge: ChargeId,
+  card: ChargedCard,
+  amount: Yen,
+  kind: 'authorize' | 'reauthorize' = 'authorize',
+): Promise<Authorization> => {
   const pan = await ports.vault.reveal(card.card.vaultRef);
   if (pan === null) return { outcome: 'declined', code: 'processing_error', message: 'The card could not be read from the vault.' };
-  return ports.network.authorize({ merchant: run.merchant, charge, pan, brand: card.card.brand, amount, at: run.at });
+  return ports.network[kind]({ merchant: run.merchant, charge, pan, brand: card.card.brand, amount, at: run.at });
 };
 
 const voidAuthorization = async (ports: CommandPorts, run: CommandRun, charge: ChargeId, card: ChargedCard, amount: Yen): Promise<void> => {
@@ -235,7 +242,7 @@ export const reauthCharge = async (ports: CommandPorts, merchant: MerchantId, id
     expiryDays: p.expiry_days ?? null,
     authorization:
       state.status === 'authorized' || state.status === 'expired'
-        ? await authorize(ports, run, state.chargeId, state.card, state.amount)
+        ? await authorize(ports, run, state.chargeId, state.card, state.amount, 'reauthorize')
         : { outcome: 'approved' },
   }));
 };

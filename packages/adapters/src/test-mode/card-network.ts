@@ -35,10 +35,22 @@ const approved: Authorization = Object.freeze({ outcome: 'approved' });
 /**
  * The card network in test mode, following PAY.JP's test cards (see test-cards.ts): some cards are refused at
  * tokenization, some declined at charge time, all others accepted. Deterministic: the answer depends on the card
- * and the amount only. Every charge-level call is kept in `calls` for tests.
+ * and the amount only. The latest charge-level calls (10,000 by default) are kept in `calls` for tests; older ones
+ * are forgotten so that a long run or a server does not grow without bound.
  */
 export class TestModeCardNetwork implements CardNetwork {
   readonly #calls: NetworkCall[] = [];
+  readonly #keep: number;
+
+  constructor(options: { readonly keepCalls?: number } = {}) {
+    this.#keep = options.keepCalls ?? 10_000;
+  }
+
+  #record(call: NetworkCall): void {
+    this.#calls.push(call);
+    // Drop the oldest half at once, so recording stays O(1) amortised.
+    if (this.#calls.length > this.#keep) this.#calls.splice(0, this.#calls.length - Math.floor(this.#keep / 2));
+  }
 
   /** The calls received so far, oldest first (a copy). */
   get calls(): readonly NetworkCall[] {
@@ -68,18 +80,18 @@ export class TestModeCardNetwork implements CardNetwork {
   }
 
   async capture(request: NetworkCharge): Promise<void> {
-    this.#calls.push(callOf('capture', request));
+    this.#record(callOf('capture', request));
   }
 
   async refund(request: NetworkCharge): Promise<void> {
-    this.#calls.push(callOf('refund', request));
+    this.#record(callOf('refund', request));
   }
 
   #authorization(kind: 'authorize' | 'reauthorize', request: NetworkCharge): Authorization {
     const effect = testCardEffect(request.pan.reveal(), 'charge');
     const declines = effect !== undefined && (effect.aboveYen === undefined || request.amount > effect.aboveYen);
     const result: Authorization = declines ? { outcome: 'declined', code: effect.code, message: effect.message } : approved;
-    this.#calls.push({ ...callOf(kind, request), outcome: result.outcome, code: result.outcome === 'declined' ? result.code : null });
+    this.#record({ ...callOf(kind, request), outcome: result.outcome, code: result.outcome === 'declined' ? result.code : null });
     return result;
   }
 }
