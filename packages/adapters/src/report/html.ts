@@ -21,7 +21,7 @@ const timelineSvg = (buckets: readonly TimelineBucket[], window: ImpactReport['w
   const height = 220;
   const left = 44;
   const bottom = 28;
-  const plotW = width - left - 8;
+  const plotW = width - left - 24;
   const plotH = height - bottom - 10;
   const start = buckets[0]!.start;
   const end = buckets[buckets.length - 1]!.start + BUCKET_MS;
@@ -93,8 +93,8 @@ const merchantSection = (m: MerchantImpact): string => {
       if (objects.length === 0) return '';
       const shown = objects.slice(0, DETAIL_ROWS);
       const more = objects.length > DETAIL_ROWS ? `<p class="muted">${objects.length - DETAIL_ROWS} more rows in the CSV.</p>` : '';
-      return `<details><summary>Path ${p.path}: ${escape(p.title)} (${objects.length})</summary><table><thead><tr><th>object</th><th>id</th><th>from token</th><th>still readable</th></tr></thead><tbody>${shown
-        .map((o) => `<tr><td>${o.object}</td><td><code>${escape(o.id)}</code></td><td><code>${escape(o.token)}</code></td><td>${o.present ? 'yes' : 'no (deleted)'}</td></tr>`)
+      return `<details><summary>Path ${p.path}: ${escape(p.title)} (${objects.length})</summary><table><thead><tr><th>object</th><th>id</th><th>from token(s)</th><th>still readable</th></tr></thead><tbody>${shown
+        .map((o) => `<tr><td>${o.object}</td><td><code>${escape(o.id)}</code></td><td><code>${o.tokens.map(escape).join('<br>')}</code></td><td>${o.present ? 'yes' : 'no (deleted)'}</td></tr>`)
         .join('')}</tbody></table>${more}</details>`;
     })
     .join('');

@@ -24,7 +24,8 @@ export interface ImpactedObject {
   readonly id: string;
   /** The calls whose responses carried the value for this object. */
   readonly calls: readonly string[];
-  readonly token: string;
+  /** The affected token(s) whose decision it carried (a customer may hold cards of several). */
+  readonly tokens: readonly string[];
   /** Whether the object can still be read (a deleted customer or card no longer answers). */
   readonly present: boolean;
 }
@@ -43,7 +44,7 @@ export interface TokenVerdict {
 export interface MerchantImpact {
   readonly merchant: string;
   readonly tokens: { readonly affected: number; readonly total: number };
-  /** Distinct objects per path. */
+  /** Objects per path (each object once per path). */
   readonly counts: Readonly<Record<IncidentPath, number>>;
   readonly objects: readonly ImpactedObject[];
   /** Tokens the window and the signature judge differently, with why. */
@@ -75,10 +76,17 @@ export const incidentImpact = async (generation: Generation, options: ImpactOpti
   const exists = async (collection: string, merchant: string, id: string) => (await generation.get(collection, `${merchant}/${id}`)) !== null;
 
   const tokens: TokenVerdict[] = [];
-  const byMerchant = new Map<string, { objects: ImpactedObject[]; disagreements: MerchantImpact['disagreements'][number][]; affected: number; total: number }>();
+  interface Section {
+    /** One entry per (path, object), in the order first found. */
+    readonly objects: Map<string, ImpactedObject & { tokens: string[] }>;
+    readonly disagreements: MerchantImpact['disagreements'][number][];
+    affected: number;
+    total: number;
+  }
+  const byMerchant = new Map<string, Section>();
   const section = (merchant: string) => {
     let s = byMerchant.get(merchant);
-    if (s === undefined) byMerchant.set(merchant, (s = { objects: [], disagreements: [], affected: 0, total: 0 }));
+    if (s === undefined) byMerchant.set(merchant, (s = { objects: new Map(), disagreements: [], affected: 0, total: 0 }));
     return s;
   };
 
@@ -114,8 +122,12 @@ export const incidentImpact = async (generation: Generation, options: ImpactOpti
     if (!affected) continue;
     s.affected++;
 
-    const add = (path: IncidentPath, object: ImpactedObject['object'], id: string, present: boolean, calls?: readonly string[]) =>
-      s.objects.push({ merchant, path, object, id, calls: calls ?? incidentPaths[path - 1]!.calls, token: lineage.token, present });
+    const add = (path: IncidentPath, object: ImpactedObject['object'], id: string, present: boolean, calls?: readonly string[]) => {
+      const key = `${path}/${id}`;
+      const known = s.objects.get(key);
+      if (known === undefined) s.objects.set(key, { merchant, path, object, id, calls: calls ?? incidentPaths[path - 1]!.calls, tokens: [lineage.token], present });
+      else if (!known.tokens.includes(lineage.token)) known.tokens.push(lineage.token);
+    };
 
     add(1, 'token', lineage.token, await exists(collections.tokens, merchant, lineage.token));
     const customers = new Set<string>();
@@ -123,8 +135,8 @@ export const incidentImpact = async (generation: Generation, options: ImpactOpti
       const cardPresent = await exists(collections.cards, merchant, card.id);
       const customerPresent = await exists(collections.customers, merchant, card.customer);
       if (card.origin === 'customer.create') add(2, 'customer', card.customer, customerPresent);
-      else if (card.origin === 'customer.update') add(5, 'customer', card.customer, customerPresent, ['POST /v1/customers/{customer} (card=token)']);
-      else add(3, 'card', card.id, cardPresent);
+      // A card added by POST /v1/customers/{cus} with card=tok shows in that response: path 5, listed below.
+      else if (card.origin !== 'customer.update') add(3, 'card', card.id, cardPresent);
       add(7, 'card', card.id, cardPresent);
       customers.add(card.customer);
     }
@@ -146,11 +158,10 @@ export const incidentImpact = async (generation: Generation, options: ImpactOpti
   const merchants = [...byMerchant.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([merchant, s]): MerchantImpact => {
-      // Distinct objects per path: a customer holding two affected cards counts once.
-      const counts = Object.fromEntries(
-        incidentPaths.map((p) => [p.path, new Set(s.objects.filter((o) => o.path === p.path).map((o) => o.id)).size]),
-      ) as Record<IncidentPath, number>;
-      return { merchant, tokens: { affected: s.affected, total: s.total }, counts, objects: s.objects, disagreements: s.disagreements };
+      const objects = [...s.objects.values()].sort((a, b) => a.path - b.path);
+      const counts = Object.fromEntries(incidentPaths.map((p) => [p.path, 0])) as Record<IncidentPath, number>;
+      for (const o of objects) counts[o.path]++;
+      return { merchant, tokens: { affected: s.affected, total: s.total }, counts, objects, disagreements: s.disagreements };
     });
   return { by, window, merchants, tokens };
 };
