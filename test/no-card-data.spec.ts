@@ -9,12 +9,13 @@ import { describe, expect, it, vi } from 'vitest';
 
 const numbers = [...ORDINARY_TEST_CARDS.map((c) => c.number), ...SPECIAL_TEST_CARDS.map((c) => c.number)];
 
-/** Any key that would hold a raw card number or CVC, in any nesting. */
+/** Any field that holds a raw card number or CVC (a string or number under such a key), in any nesting. */
 const forbiddenKeys = (value: unknown, path = '', found: string[] = []): string[] => {
   if (Array.isArray(value)) value.forEach((v, i) => forbiddenKeys(v, `${path}[${i}]`, found));
   else if (typeof value === 'object' && value !== null)
     for (const [k, v] of Object.entries(value)) {
-      if (/^(number|cvc|pan|card_number|cardNumber)$/i.test(k)) found.push(`${path}.${k}`);
+      // `cvc` holding an object is the recorded decision ({ check, supplied, verifier }), not a CVC.
+      if (/^(number|cvc|pan|card_number|cardNumber)$/i.test(k) && (typeof v === 'string' || typeof v === 'number')) found.push(`${path}.${k}`);
       forbiddenKeys(v, `${path}.${k}`, found);
     }
   return found;
