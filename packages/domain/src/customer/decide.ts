@@ -64,7 +64,9 @@ const updateCustomer = (command: UpdateCustomer, state: CustomerState): Result<C
   if (metadata !== undefined && !metadata.ok) return metadata;
 
   const events: CustomerEvent[] = [];
-  if (email !== undefined || description !== undefined || metadata !== undefined)
+  // Adding a card through the customer (card=tok on POST /v1/customers/{id}) is an update of the customer too:
+  // it says so, and the card's attachment is told apart from POST /v1/customers/{id}/cards.
+  if (email !== undefined || description !== undefined || metadata !== undefined || command.addCard !== undefined)
     events.push({
       type: 'CustomerUpdated',
       data: {

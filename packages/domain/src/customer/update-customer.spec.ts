@@ -54,16 +54,16 @@ describe('UpdateCustomer', () => {
     spec(...withTwoCards).when(updateCustomer({ defaultCard: cardIdOf(1) })).thenNothingHappens();
   });
 
-  it('adds a card from a token, the default when the customer had none', () => {
+  it('adds a card from a token, the default when the customer had none: an update of the customer, which says so', () => {
     spec(created)
       .when(updateCustomer({ addCard: newCard(1, { expYear: 2032 }) }))
-      .then([cardAttached(newCard(1, { expYear: 2032 }), at), defaultCardChanged(cardIdOf(1), at)]);
+      .then([customerUpdated({}), cardAttached(newCard(1, { expYear: 2032 }), at), defaultCardChanged(cardIdOf(1), at)]);
   });
 
   it('adds a card without changing an existing default', () => {
     spec(...withTwoCards)
       .when(updateCustomer({ addCard: newCard(3) }))
-      .then([cardAttached(newCard(3), at)]);
+      .then([customerUpdated({}), cardAttached(newCard(3), at)]);
   });
 
   it('switches the default card to another card the customer has', () => {
