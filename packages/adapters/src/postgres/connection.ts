@@ -1,0 +1,71 @@
+import type { Clock } from '@kessai/domain';
+import pg from 'pg';
+import { PostgresCardVault } from './card-vault.js';
+import { PostgresEventStore } from './event-store.js';
+import { migrate } from './migrations.js';
+import { PostgresReadModelStore } from './read-model-store.js';
+import { checkSchemaName, DEFAULT_SCHEMA } from './sql.js';
+import type { VaultKeys } from './vault-key.js';
+
+/** The connection string from `KESSAI_PG_URL`, else `DATABASE_URL`; undefined when neither is set. */
+export const postgresUrlFromEnv = (env: NodeJS.ProcessEnv = process.env): string | undefined =>
+  nonEmpty(env['KESSAI_PG_URL']) ?? nonEmpty(env['DATABASE_URL']);
+
+const nonEmpty = (s: string | undefined): string | undefined => (s === undefined || s === '' ? undefined : s);
+
+export interface ConnectOptions {
+  /** Default `kessai`. */
+  readonly schema?: string;
+  /** Pool size (default 10). */
+  readonly max?: number;
+  /** How long to wait for a connection before failing (default: no limit, as `pg`). */
+  readonly connectionTimeoutMillis?: number;
+}
+
+export interface PostgresConnection {
+  readonly pool: pg.Pool;
+  readonly schema: string;
+  eventStore(options?: { readonly clock?: Clock }): PostgresEventStore;
+  readModelStore(): PostgresReadModelStore;
+  cardVault(keys: VaultKeys): PostgresCardVault;
+  /** Ends the pool (only a pool this helper created). */
+  close(): Promise<void>;
+}
+
+/**
+ * Connects and migrates: `url` (default: KESSAI_PG_URL / DATABASE_URL), or a pool the caller owns. The stores it
+ * hands out share the pool.
+ */
+export const connectPostgres = async (source?: string | pg.Pool, options: ConnectOptions = {}): Promise<PostgresConnection> => {
+  const schema = checkSchemaName(options.schema ?? DEFAULT_SCHEMA);
+  const owned = !(source instanceof pg.Pool);
+  const pool = source instanceof pg.Pool ? source : createPool(source, options);
+  try {
+    await migrate(pool, { schema });
+  } catch (e) {
+    if (owned) await pool.end();
+    throw e;
+  }
+  return {
+    pool,
+    schema,
+    eventStore: (opts = {}) => new PostgresEventStore({ pool, schema, ...opts }),
+    readModelStore: () => new PostgresReadModelStore({ pool, schema }),
+    cardVault: (keys) => new PostgresCardVault({ pool, schema, ...keys }),
+    close: () => (owned ? pool.end() : Promise.resolve()),
+  };
+};
+
+/** A pool on `url` (default: KESSAI_PG_URL / DATABASE_URL), without migrating anything. */
+export const createPool = (url?: string, options: Omit<ConnectOptions, 'schema'> = {}): pg.Pool => {
+  const connectionString = url ?? postgresUrlFromEnv();
+  if (connectionString === undefined) throw new Error('No PostgreSQL connection string: pass one, or set KESSAI_PG_URL or DATABASE_URL');
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.max ?? 10,
+    ...(options.connectionTimeoutMillis === undefined ? {} : { connectionTimeoutMillis: options.connectionTimeoutMillis }),
+  });
+  // An idle connection the server closed is dropped by the pool; without a listener Node would crash on it.
+  pool.on('error', () => undefined);
+  return pool;
+};

@@ -1,0 +1,220 @@
+import {
+  WrongExpectedRevisionError,
+  type AppendRequest,
+  type AppendResult,
+  type Clock,
+  type EventStore,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type StoredEvent,
+} from '@kessai/domain';
+import type { Pool, PoolClient } from 'pg';
+import { checkEvent, checkRevision, checkStream, EVENT_COLUMNS, sqlLimit, storedEventOf, type EventRow } from './event-rows.js';
+import { importEvents, type ImportOptions } from './event-import.js';
+import { EXPECTED_CODES } from './event-store-schema.js';
+import { checkSchemaName, DEFAULT_SCHEMA, ident, sqlState, toSafeInteger, UNIQUE_VIOLATION } from './sql.js';
+
+export interface PostgresEventStoreOptions {
+  readonly pool: Pool;
+  /** Where `migrate` created the tables. Default `kessai`. */
+  readonly schema?: string;
+  /** Stamps `recordedAt` (a simulated clock in test mode); the database's transaction time when absent. */
+  readonly clock?: Clock;
+  /**
+   * How long `readAll` and `headPosition` may wait for this store's own committed appends to come into view
+   * (default 5,000 ms; 0: never wait). See `PostgresEventStore`.
+   */
+  readonly readYourWritesTimeoutMs?: number;
+}
+
+/** Anything that runs a query: the pool (each append its own transaction) or a client inside a caller's transaction. */
+type Queryable = Pick<Pool, 'query'> | Pick<PoolClient, 'query'>;
+
+interface AppendRow {
+  readonly conflict: number | null;
+  readonly actual: string | null;
+  readonly bases: readonly string[] | null;
+  readonly first_position: string | null;
+}
+
+/**
+ * The PostgreSQL event store. An append is one statement (`append_events`, see event-store-schema.ts for why it
+ * is a function and how it keeps global reads gap-free); `readAll` and `headPosition` only show events whose
+ * transaction is older than every transaction still running, which is always a prefix of the log.
+ *
+ * That horizon is server-wide: while any older transaction on the server is still running (another application's
+ * too), new events stay out of view. So that a caller can read what it has just written (a command followed by an
+ * inline catch-up), `readAll` and `headPosition` wait, briefly and with back-off, until the highest position this
+ * instance appended itself is in view; after `readYourWritesTimeoutMs` they answer with what is visible, which is
+ * still gap-free, only older. Events appended through `appendWithin` are not waited for (their commit is the
+ * caller's).
+ */
+export class PostgresEventStore implements EventStore {
+  readonly atomicMultiStreamAppend = true;
+  readonly schema: string;
+  readonly #pool: Pool;
+  readonly #clock: Clock | undefined;
+  readonly #sql: ReturnType<typeof statements>;
+  readonly #waitMs: number;
+  /** The highest position this instance appended and saw committed. */
+  #ownHead = 0;
+
+  constructor(options: PostgresEventStoreOptions) {
+    this.#pool = options.pool;
+    this.schema = checkSchemaName(options.schema ?? DEFAULT_SCHEMA);
+    this.#clock = options.clock;
+    this.#sql = statements(this.schema);
+    this.#waitMs = options.readYourWritesTimeoutMs ?? 5_000;
+  }
+
+  async append(request: AppendRequest): Promise<AppendResult> {
+    const [result] = await this.appendMany([request]);
+    return result as AppendResult;
+  }
+
+  async appendMany(requests: readonly AppendRequest[]): Promise<readonly AppendResult[]> {
+    const results = await this.#append(this.#pool, requests);
+    for (const { position } of results) this.#ownHead = Math.max(this.#ownHead, position);
+    return results;
+  }
+
+  /**
+   * Appends inside a transaction the caller holds on `client` (to commit events with other writes). The append
+   * must be the transaction's first write, so once per transaction, or the database refuses it (see
+   * event-store-schema.ts); the events become visible to `readAll` when the caller commits.
+   */
+  appendWithin(client: PoolClient, requests: readonly AppendRequest[]): Promise<readonly AppendResult[]> {
+    return this.#append(client, requests);
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent[]> {
+    const limit = sqlLimit(options.limit ?? Number.POSITIVE_INFINITY);
+    const from = options.from === undefined ? null : checkRevision(options.from, 'from');
+    const to = options.to === undefined ? null : checkRevision(options.to, 'to');
+    if (limit === 0) return [];
+    // No visibility horizon here: a command handler must see its stream's latest committed revision, and the
+    // per-stream lock already orders a stream's events.
+    const sql = options.direction === 'backwards' ? this.#sql.readStreamBackwards : this.#sql.readStreamForwards;
+    const { rows } = await this.#pool.query<EventRow>(sql, [stream, from, to, limit]);
+    return rows.map(storedEventOf);
+  }
+
+  async readAll(options: ReadAllOptions): Promise<readonly StoredEvent[]> {
+    const after = options.after ?? 0;
+    if (!Number.isSafeInteger(after) || after < 0) throw new RangeError(`readAll: after must be an integer >= 0, got ${after}`);
+    const limit = sqlLimit(options.limit);
+    if (limit === 0) return [];
+    const rows = await this.#whenOwnWritesShow(
+      async () => (await this.#pool.query<EventRow>(this.#sql.readAll, [after, limit])).rows,
+      (rows) => rows.length === limit || (rows.length === 0 ? after : toSafeInteger(rows[rows.length - 1]!.position, 'position')) >= this.#ownHead,
+    );
+    return rows.map(storedEventOf);
+  }
+
+  headPosition(): Promise<number> {
+    return this.#whenOwnWritesShow(
+      async () => {
+        const { rows } = await this.#pool.query<{ position: string }>(this.#sql.head);
+        return rows[0] === undefined ? 0 : toSafeInteger(rows[0].position, 'position');
+      },
+      (head) => head >= this.#ownHead,
+    );
+  }
+
+  /**
+   * Loads events another store recorded (a JSONL export, a memory store), keeping positions, revisions and
+   * recorded times. They must continue this store's log exactly; all of them load, in one transaction, or none.
+   */
+  async importEvents(events: Iterable<StoredEvent>, options: ImportOptions = {}): Promise<number> {
+    const { imported, last } = await importEvents(this.#pool, this.schema, events, options);
+    this.#ownHead = Math.max(this.#ownHead, last);
+    return imported;
+  }
+
+  /** Runs a read again, with back-off, until it shows this instance's own appends or the wait runs out. */
+  async #whenOwnWritesShow<T>(read: () => Promise<T>, showsOwnWrites: (result: T) => boolean): Promise<T> {
+    const giveUpAt = Date.now() + this.#waitMs;
+    for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+      const result = await read();
+      if (showsOwnWrites(result) || Date.now() >= giveUpAt) return result;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+
+  async #append(db: Queryable, requests: readonly AppendRequest[]): Promise<readonly AppendResult[]> {
+    if (requests.length === 0) return [];
+    const streams: string[] = [];
+    const expected: number[] = [];
+    const counts: number[] = [];
+    const events: unknown[] = [];
+    requests.forEach((request, i) => {
+      streams.push(checkStream(request.stream));
+      expected.push(expectedCode(request.expected));
+      counts.push(request.events.length);
+      for (const event of request.events) {
+        checkEvent(event);
+        events.push([i + 1, event.type, event.version, event.data ?? null, event.metadata]);
+      }
+    });
+    const recordedAt = this.#clock === undefined ? null : new Date(this.#clock.now());
+    let row: AppendRow | undefined;
+    try {
+      ({ rows: [row] } = await db.query<AppendRow>(this.#sql.append, [streams, expected, counts, JSON.stringify(events), recordedAt]));
+    } catch (e) {
+      // The function finds conflicts before writing; a unique violation means a writer bypassed it. Same answer.
+      if (sqlState(e) === UNIQUE_VIOLATION && (e as { constraint?: unknown }).constraint === 'events_stream_revision')
+        throw await this.#conflictAfterRace(requests);
+      throw e;
+    }
+    if (row === undefined) throw new Error('append_events returned no row');
+    if (row.conflict !== null) {
+      const request = requests[row.conflict - 1] as AppendRequest;
+      throw new WrongExpectedRevisionError(request.stream, request.expected, toSafeInteger(row.actual ?? -1, 'revision'));
+    }
+    const bases = row.bases ?? [];
+    let position = toSafeInteger(row.first_position ?? 0, 'position') - 1;
+    return requests.map((request, i) => {
+      const base = toSafeInteger(bases[i] ?? -1, 'revision');
+      const count = request.events.length;
+      position += count;
+      return { stream: request.stream, revision: base + count, position: count === 0 ? 0 : position };
+    });
+  }
+
+  /** The conflict to report when the database refused a write: the first request whose stream moved on. */
+  async #conflictAfterRace(requests: readonly AppendRequest[]): Promise<WrongExpectedRevisionError> {
+    const { rows } = await this.#pool.query<{ name: string; revision: string }>(this.#sql.revisions, [requests.map((r) => r.stream)]);
+    const actual = new Map(rows.map((r) => [r.name, toSafeInteger(r.revision, 'revision')]));
+    const first = requests[0] as AppendRequest;
+    const moved = requests.find((r) => r.expected !== 'any') ?? first;
+    return new WrongExpectedRevisionError(moved.stream, moved.expected, actual.get(moved.stream) ?? -1);
+  }
+}
+
+/** Numbers that can never match (not an integer, below -1) become a code that never matches, as in memory. */
+const expectedCode = (expected: ExpectedRevision): number => {
+  if (typeof expected === 'number') return Number.isSafeInteger(expected) && expected >= -1 ? expected : -4;
+  return EXPECTED_CODES[expected];
+};
+
+const statements = (schema: string) => {
+  const s = ident(schema);
+  // The horizon as a one-time subquery: pg_current_snapshot() is only STABLE, and a bare call in the WHERE clause
+  // would be evaluated row by row.
+  const horizon = '(SELECT pg_snapshot_xmin(pg_current_snapshot()))';
+  return {
+    append: `SELECT conflict, actual, bases, first_position FROM ${s}.append_events($1::text[], $2::bigint[], $3::integer[], $4::jsonb, $5::timestamptz)`,
+    readAll: `SELECT ${EVENT_COLUMNS} FROM ${s}.events
+      WHERE position > $1 AND transaction_id < ${horizon} ORDER BY position LIMIT $2`,
+    head: `SELECT position FROM ${s}.events WHERE transaction_id < ${horizon} ORDER BY position DESC LIMIT 1`,
+    readStreamForwards: `SELECT ${EVENT_COLUMNS} FROM ${s}.events
+      WHERE stream = $1 AND ($2::bigint IS NULL OR revision >= $2) AND ($3::bigint IS NULL OR revision <= $3)
+      ORDER BY revision LIMIT $4`,
+    // Backwards, `from` is the newest revision wanted and `to` the oldest.
+    readStreamBackwards: `SELECT ${EVENT_COLUMNS} FROM ${s}.events
+      WHERE stream = $1 AND ($2::bigint IS NULL OR revision <= $2) AND ($3::bigint IS NULL OR revision >= $3)
+      ORDER BY revision DESC LIMIT $4`,
+    revisions: `SELECT name, revision FROM ${s}.streams WHERE name = ANY ($1::text[])`,
+  };
+};

@@ -1,0 +1,154 @@
+import type { Generation, ReadModelStore } from '@kessai/projections';
+import type { Pool } from 'pg';
+import { DEFAULT_GENERATION } from '../memory/read-model-store.js';
+import { PostgresGeneration } from './generation.js';
+import { documentsIndexesDdl, documentsTable, documentsTableDdl } from './read-model-schema.js';
+import { checkSchemaName, DEFAULT_SCHEMA, ident, toSafeInteger } from './sql.js';
+
+export interface PostgresReadModelStoreOptions {
+  readonly pool: Pool;
+  /** Where `migrate` created the tables. Default `kessai`. */
+  readonly schema?: string;
+}
+
+/**
+ * Read models in PostgreSQL, by generation (blue/green): each generation is a row in `rm_generations` and a table
+ * of documents; `rm_active` names the live one, and `activate` switches it with one statement. Every call asks
+ * the database, so a switch made by another process is seen at the next `active()`.
+ */
+export class PostgresReadModelStore implements ReadModelStore {
+  readonly schema: string;
+  readonly #pool: Pool;
+  readonly #sql: ReturnType<typeof statements>;
+
+  constructor(options: PostgresReadModelStoreOptions) {
+    this.#pool = options.pool;
+    this.schema = checkSchemaName(options.schema ?? DEFAULT_SCHEMA);
+    this.#sql = statements(this.schema);
+  }
+
+  async active(): Promise<Generation> {
+    const live = await this.#live();
+    if (live !== undefined) return live;
+    // First use: the default generation goes live, unless another process made one live meanwhile.
+    await this.#open(DEFAULT_GENERATION);
+    await this.#switchTo(DEFAULT_GENERATION, false);
+    const now = await this.#live();
+    if (now === undefined) throw new Error('No live generation after making one live');
+    return now;
+  }
+
+  async generation(name: string): Promise<Generation> {
+    if (typeof name !== 'string' || name === '') throw new TypeError('A generation needs a name');
+    return this.#handle(await this.#open(name));
+  }
+
+  /**
+   * Makes `name` live: builds its list indexes if it has none yet, then switches the pointer, in one transaction.
+   * Refuses a name that was never opened: switching readers to an empty set of documents is never what was meant.
+   */
+  async activate(name: string): Promise<void> {
+    if (!(await this.#switchTo(name, true))) throw new Error(`No generation named ${name} to activate`);
+  }
+
+  /** Removes a generation that is not live, with its documents and checkpoints; an unknown name does nothing. */
+  async drop(name: string): Promise<void> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Locking the pointer row orders this against a concurrent activate.
+      const { rows } = await client.query<{ name: string }>(this.#sql.liveNameForUpdate);
+      if ((rows[0]?.name ?? DEFAULT_GENERATION) === name)
+        throw new Error(`Generation ${name} is live; activate another before dropping it`);
+      const dropped = await client.query<{ id: string }>(this.#sql.deleteGeneration, [name]);
+      const id = dropped.rows[0]?.id;
+      if (id !== undefined) await client.query(`DROP TABLE IF EXISTS ${documentsTable(this.schema, toSafeInteger(id, 'generation id'))}`);
+      await client.query('COMMIT');
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  async generations(): Promise<readonly string[]> {
+    const { rows } = await this.#pool.query<{ name: string }>(this.#sql.names);
+    return rows.map((r) => r.name);
+  }
+
+  async #live(): Promise<Generation | undefined> {
+    const { rows } = await this.#pool.query<{ id: string; name: string }>(this.#sql.live);
+    const row = rows[0];
+    return row === undefined ? undefined : this.#handle({ id: toSafeInteger(row.id, 'generation id'), name: row.name });
+  }
+
+  /** Points `rm_active` at the generation (or only if nothing is live yet), its indexes built first. */
+  async #switchTo(name: string, replace: boolean): Promise<boolean> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Pointer first, then the generation's row (as drop does: no lock-order deadlock); the generation's row lock
+      // keeps a concurrent drop out until the switch commits.
+      await client.query(this.#sql.lockPointer);
+      const { rows } = await client.query<{ id: string }>(this.#sql.idByNameForShare, [name]);
+      if (rows[0] === undefined) {
+        await client.query('ROLLBACK');
+        return false;
+      }
+      const id = toSafeInteger(rows[0].id, 'generation id');
+      await client.query(documentsIndexesDdl(this.schema, id));
+      await client.query(replace ? this.#sql.activate : this.#sql.activateIfNone, [id]);
+      await client.query('COMMIT');
+      return true;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** The generation's row and table, created together in one transaction when the name is new. */
+  async #open(name: string): Promise<{ readonly id: number; readonly name: string }> {
+    const found = await this.#pool.query<{ id: string }>(this.#sql.idByName, [name]);
+    if (found.rows[0] !== undefined) return { id: toSafeInteger(found.rows[0].id, 'generation id'), name };
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      // A concurrent creator of the same name makes this wait, then insert nothing; its table exists by then.
+      const inserted = await client.query<{ id: string }>(this.#sql.insertGeneration, [name]);
+      const id = inserted.rows[0]?.id;
+      if (id !== undefined) await client.query(documentsTableDdl(this.schema, toSafeInteger(id, 'generation id')));
+      await client.query('COMMIT');
+      if (id !== undefined) return { id: toSafeInteger(id, 'generation id'), name };
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+    return this.#open(name);
+  }
+
+  #handle({ id, name }: { readonly id: number; readonly name: string }): Generation {
+    return new PostgresGeneration(this.#pool, this.schema, id, name);
+  }
+}
+
+const statements = (schema: string) => {
+  const s = ident(schema);
+  return {
+    live: `SELECT g.id, g.name FROM ${s}.rm_active AS a JOIN ${s}.rm_generations AS g ON g.id = a.generation`,
+    liveNameForUpdate: `SELECT g.name FROM ${s}.rm_active AS a JOIN ${s}.rm_generations AS g ON g.id = a.generation FOR UPDATE OF a`,
+    activateIfNone: `INSERT INTO ${s}.rm_active (singleton, generation) VALUES (true, $1) ON CONFLICT (singleton) DO NOTHING`,
+    activate: `INSERT INTO ${s}.rm_active (singleton, generation) VALUES (true, $1)
+      ON CONFLICT (singleton) DO UPDATE SET generation = excluded.generation`,
+    lockPointer: `SELECT generation FROM ${s}.rm_active FOR UPDATE`,
+    idByNameForShare: `SELECT id FROM ${s}.rm_generations WHERE name = $1 FOR SHARE`,
+    idByName: `SELECT id FROM ${s}.rm_generations WHERE name = $1`,
+    insertGeneration: `INSERT INTO ${s}.rm_generations (name) VALUES ($1) ON CONFLICT (name) DO NOTHING RETURNING id`,
+    deleteGeneration: `DELETE FROM ${s}.rm_generations WHERE name = $1 RETURNING id`,
+    names: `SELECT name FROM ${s}.rm_generations ORDER BY name`,
+  };
+};

@@ -1,0 +1,240 @@
+import { InvalidHistoryError, PostgresEventStore } from '@kessai/adapters';
+import { isWrongExpectedRevision, unsafeId, type EventToAppend, type StoredEvent } from '@kessai/domain';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { TestPostgres } from '../support/postgres.js';
+
+const merchant = unsafeId.merchant('mer_pg');
+
+export const event = (id: string): EventToAppend => ({
+  type: 'PostgresSpecEventRecorded',
+  version: 1,
+  data: { id },
+  metadata: { merchant, correlationId: `corr-${id}`, causationId: null, idempotencyKey: null, occurredAt: 1_496_800_000_000 },
+});
+
+export const idOf = (e: StoredEvent): string => (e.data as { id: string }).id;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What only a PostgreSQL store has to prove: reads that never skip under concurrent commits, atomic appendMany. */
+export const postgresEventStoreSpecs = (db: () => TestPostgres): void => {
+  let store: PostgresEventStore;
+  beforeEach(async () => {
+    await db().reset();
+    store = new PostgresEventStore({ pool: db().pool, schema: db().schema });
+  });
+
+  describe('given a transaction that took position 1 and has not committed', () => {
+    it('a reader sees neither it nor the later position 2 already committed, then both once it commits', async () => {
+      // Another instance reads: the writing instance would wait to see its own append (next test).
+      const reader = new PostgresEventStore({ pool: db().pool, schema: db().schema });
+      const client = await db().pool.connect();
+      try {
+        await client.query('BEGIN');
+        const [held] = await store.appendWithin(client, [{ stream: 'held', expected: 'no_stream', events: [event('first')] }]);
+        const later = await store.append({ stream: 'other', expected: 'no_stream', events: [event('second')] });
+        expect([held?.position, later.position]).toEqual([1, 2]);
+        expect(await reader.readAll({ limit: 10 })).toEqual([]);
+        expect(await reader.headPosition()).toBe(0);
+        await client.query('COMMIT');
+      } finally {
+        client.release();
+      }
+      expect((await reader.readAll({ limit: 10 })).map((e) => [e.position, idOf(e)])).toEqual([[1, 'first'], [2, 'second']]);
+      expect(await reader.headPosition()).toBe(2);
+    });
+
+    it('if it rolls back, its position stays a hole that readers step over', async () => {
+      await store.append({ stream: 'a', expected: 'no_stream', events: [event('a')] });
+      const client = await db().pool.connect();
+      try {
+        await client.query('BEGIN');
+        await store.appendWithin(client, [{ stream: 'b', expected: 'no_stream', events: [event('lost')] }]);
+        await client.query('ROLLBACK');
+      } finally {
+        client.release();
+      }
+      await store.append({ stream: 'c', expected: 'no_stream', events: [event('c')] });
+      expect((await store.readAll({ limit: 10 })).map((e) => [e.position, idOf(e)])).toEqual([[1, 'a'], [3, 'c']]);
+      expect(await store.readStream('b')).toEqual([]);
+    });
+  });
+
+  describe('given an older transaction still open elsewhere on the server', () => {
+    it('the appending instance waits until its own append is in view; another instance does not see it yet', async () => {
+      const client = await db().pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_current_xact_id()');
+        await store.append({ stream: 'mine', expected: 'no_stream', events: [event('mine')] });
+        const impatient = new PostgresEventStore({ pool: db().pool, schema: db().schema, readYourWritesTimeoutMs: 0 });
+        expect(await impatient.readAll({ limit: 10 })).toEqual([]);
+        const started = Date.now();
+        setTimeout(() => void client.query('COMMIT'), 100);
+        expect((await store.readAll({ limit: 10 })).map(idOf)).toEqual(['mine']);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+        expect(await store.headPosition()).toBe(1);
+      } finally {
+        await client.query('ROLLBACK').catch(() => undefined);
+        client.release();
+      }
+    });
+  });
+
+  it('refuses an append that is not the first write of its transaction (it could break position order)', async () => {
+    const client = await db().pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_current_xact_id()');
+      await expect(store.appendWithin(client, [{ stream: 'a', expected: 'any', events: [event('x')] }])).rejects.toThrow(/first write/);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  });
+
+  it('8 writers for 2 s, some holding their transaction open after the insert, some rolling back: a reader catching up sees every committed event once, in position order', async () => {
+    const deadline = Date.now() + 2_000;
+    const committed: { readonly first: number; readonly last: number; readonly ids: readonly string[] }[] = [];
+    let rolledBack = 0;
+    let writing = true;
+    let failed = false;
+
+    const writer = async (w: number) => {
+      const client = await db().pool.connect();
+      try {
+        for (let i = 0; Date.now() < deadline && !failed; i++) {
+          const ids = [`w${w}-${i}-a`, `w${w}-${i}-b`];
+          const own = `gapfree-${w}`;
+          const kind = i % 8;
+          if (kind === 3 || kind === 6) {
+            // Positions taken now, commit later: writers behind it commit higher positions first.
+            await client.query('BEGIN');
+            const [result] = await store.appendWithin(client, [{ stream: own, expected: 'any', events: ids.map(event) }]);
+            await client.query('SELECT pg_sleep($1)', [0.01 + ((w + i) % 4) * 0.01]);
+            if (kind === 6 && w % 2 === 0) {
+              await client.query('ROLLBACK');
+              rolledBack++;
+              continue;
+            }
+            await client.query('COMMIT');
+            committed.push({ first: result!.position - 1, last: result!.position, ids });
+          } else if (kind === 5) {
+            const results = await store.appendWithin(client, [
+              { stream: own, expected: 'any', events: [event(ids[0]!)] },
+              { stream: 'gapfree-shared', expected: 'any', events: [event(ids[1]!)] },
+            ]);
+            committed.push({ first: results[0]!.position, last: results[1]!.position, ids });
+          } else {
+            const [result] = await store.appendWithin(client, [{ stream: own, expected: 'any', events: ids.map(event) }]);
+            committed.push({ first: result!.position - 1, last: result!.position, ids });
+          }
+        }
+      } catch (e) {
+        failed = true;
+        throw e;
+      } finally {
+        client.release();
+      }
+    };
+
+    const seen: StoredEvent[] = [];
+    let readsWhileWriting = 0;
+    const reader = async () => {
+      let checkpoint = 0;
+      const giveUp = deadline + 5_000;
+      for (let i = 0; ; i++) {
+        const page = await store.readAll({ after: checkpoint, limit: 25 });
+        for (const e of page) {
+          expect(e.position).toBeGreaterThan(checkpoint);
+          checkpoint = e.position;
+          seen.push(e);
+        }
+        if (writing) readsWhileWriting++;
+        if (i % 20 === 0) expect(await store.headPosition()).toBeGreaterThanOrEqual(checkpoint);
+        const expected = committed.reduce((n, c) => n + c.ids.length, 0);
+        if (!writing && seen.length >= expected) return;
+        if (Date.now() > giveUp) return;
+        if (page.length === 0) await sleep(1);
+      }
+    };
+
+    const reading = reader();
+    // Every writer ends before the test does, even when one fails (no writes into the next test's schema).
+    const written = await Promise.allSettled(Array.from({ length: 8 }, (_, w) => writer(w)));
+    writing = false;
+    await reading;
+    for (const outcome of written) if (outcome.status === 'rejected') throw outcome.reason;
+
+    expect(await store.readAll({ after: seen.at(-1)?.position ?? 0, limit: 10 })).toEqual([]);
+    const seenIds = seen.map(idOf);
+    expect(new Set(seenIds).size).toBe(seenIds.length);
+    expect([...seenIds].sort()).toEqual(committed.flatMap((c) => c.ids).sort());
+    const positions = seen.map((e) => e.position);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    // The situation the test is about did happen: commits out of position order, and holes from rollbacks.
+    let highest = 0;
+    let overtaken = 0;
+    for (const c of committed) {
+      if (c.first < highest) overtaken++;
+      highest = Math.max(highest, c.last);
+    }
+    expect(overtaken).toBeGreaterThan(0);
+    // The invariant behind it: in transaction-id order, positions only grow.
+    const { rows } = await db().pool.query<{ inversions: string }>(
+      `SELECT count(*) AS inversions FROM (SELECT position, lag(position) OVER (ORDER BY transaction_id, position) AS previous
+       FROM ${db().schema}.events) AS e WHERE previous > position`,
+    );
+    expect(Number(rows[0]?.inversions)).toBe(0);
+    expect(rolledBack).toBeGreaterThan(0);
+    expect(readsWhileWriting).toBeGreaterThan(10);
+  }, 30_000);
+
+  it('two appendMany racing for one stream revision: one commits all its streams, the other none, and no position is lost', async () => {
+    const contested = 'race-contested';
+    await store.append({ stream: contested, expected: 'no_stream', events: [event('c0')] });
+    const rounds = 20;
+    for (let round = 0; round < rounds; round++) {
+      const attempt = (side: string) =>
+        store.appendMany([
+          { stream: `race-${side}-${round}`, expected: 'no_stream', events: [event(`${side}-${round}`)] },
+          { stream: contested, expected: round, events: [event(`contested-${side}-${round}`)] },
+        ]);
+      const outcomes = await Promise.allSettled([attempt('a'), attempt('b')]);
+      const lost = outcomes.findIndex((o) => o.status === 'rejected');
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      const reason = (outcomes[lost] as PromiseRejectedResult).reason as unknown;
+      expect(isWrongExpectedRevision(reason)).toBe(true);
+      expect(reason).toMatchObject({ stream: contested, expected: round, actual: round + 1 });
+      expect(await store.readStream(`race-${lost === 0 ? 'a' : 'b'}-${round}`)).toEqual([]);
+    }
+    const all = await store.readAll({ limit: 1_000 });
+    expect(all.map((e) => e.position)).toEqual(Array.from({ length: 1 + 2 * rounds }, (_, i) => i + 1));
+    expect((await store.readStream(contested)).map((e) => e.revision)).toEqual(Array.from({ length: rounds + 1 }, (_, i) => i));
+  });
+
+  describe('importEvents', () => {
+    const recorded = (position: number, stream: string, revision: number): StoredEvent => ({
+      ...event(`${stream}-${revision}`),
+      stream,
+      revision,
+      position,
+      recordedAt: 1_496_800_000_123 + position,
+    });
+
+    it('keeps positions, revisions and recorded times, and appends continue after them', async () => {
+      const events = [recorded(1, 'a', 0), recorded(2, 'b', 0), recorded(3, 'a', 1)];
+      expect(await store.importEvents(events, { chunkSize: 2 })).toBe(3);
+      expect(await store.readAll({ limit: 10 })).toEqual(events);
+      expect(await store.append({ stream: 'a', expected: 1, events: [event('next')] })).toEqual({ stream: 'a', revision: 2, position: 4 });
+    });
+
+    it('refuses a history that does not continue the store, and loads none of it', async () => {
+      await store.importEvents([recorded(1, 'a', 0)]);
+      await expect(store.importEvents([recorded(3, 'b', 0)])).rejects.toBeInstanceOf(InvalidHistoryError);
+      await expect(store.importEvents([recorded(2, 'b', 0), recorded(3, 'a', 0)], { chunkSize: 1 })).rejects.toBeInstanceOf(InvalidHistoryError);
+      await expect(store.importEvents([recorded(2, 'b', 0), recorded(4, 'b', 1)])).rejects.toBeInstanceOf(InvalidHistoryError);
+      expect((await store.readAll({ limit: 10 })).map((e) => e.position)).toEqual([1]);
+    });
+  });
+};

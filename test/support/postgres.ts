@@ -1,0 +1,121 @@
+/**
+ * Where the PostgreSQL tests get a server, in this order:
+ * 1. `KESSAI_PG_URL` / `DATABASE_URL`;
+ * 2. a testcontainers PostgreSQL container, when a container runtime answers;
+ * 3. `postgres://postgres@127.0.0.1:5432/test` (the development machines' server).
+ * When none is reachable the tests are skipped with the reason printed, or fail when `KESSAI_REQUIRE_PG=1`.
+ * Each test file gets its own schema (random suffix), dropped after its tests.
+ */
+import { randomBytes } from 'node:crypto';
+import { connectPostgres, createPool, migrate, postgresUrlFromEnv, type Pool } from '@kessai/adapters';
+import { afterAll } from 'vitest';
+
+export const LOCAL_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface TestPostgres {
+  readonly url: string;
+  /** Where the server came from, for the log. */
+  readonly origin: string;
+  /** A pool on this file's server (12 connections: enough for 8 writers, a reader and the stores). */
+  readonly pool: Pool;
+  /** This file's schema, migrated; dropped after the file's tests. */
+  readonly schema: string;
+  /** Drops and re-creates the schema, so the next test starts from empty stores. */
+  reset(): Promise<void>;
+}
+
+export type PostgresForTests =
+  | { readonly available: true; readonly db: TestPostgres }
+  | { readonly available: false; readonly reason: string };
+
+interface Server {
+  readonly url: string;
+  readonly origin: string;
+  readonly stop?: () => Promise<void>;
+}
+
+/** The server of an available result; throws the skip reason otherwise (for use inside skipped-if-absent suites). */
+export const dbOf = (pg: PostgresForTests): TestPostgres => {
+  if (!pg.available) throw new Error(pg.reason);
+  return pg.db;
+};
+
+/** Call at the top level of a spec file (it registers the clean-up with `afterAll`). */
+export const postgresForTests = async (label: string): Promise<PostgresForTests> => {
+  const found = await findServer();
+  if (typeof found === 'string') {
+    if (process.env['KESSAI_REQUIRE_PG'] === '1') throw new Error(`KESSAI_REQUIRE_PG=1 and no PostgreSQL for the ${label} tests: ${found}`);
+    console.warn(`[kessai] PostgreSQL tests in ${label} skipped: ${found}`);
+    return { available: false, reason: found };
+  }
+  const schema = `kessai_t_${label.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30)}_${randomBytes(4).toString('hex')}`;
+  const connection = await connectPostgres(found.url, { schema, max: 12, connectionTimeoutMillis: 10_000 });
+  const { pool } = connection;
+  afterAll(async () => {
+    // A process a test started may still hold locks for a moment (a killed child's transaction): try again once.
+    const drop = () => pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await drop()
+      .catch(() => new Promise((resolve) => setTimeout(resolve, 500)).then(drop))
+      .catch((e: unknown) => console.warn(`[kessai] could not drop test schema ${schema}: ${firstLine(e)}`));
+    await connection.close();
+    await found.stop?.();
+  });
+  return {
+    available: true,
+    db: {
+      url: found.url,
+      origin: found.origin,
+      pool,
+      schema,
+      reset: async () => {
+        await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await migrate(pool, { schema });
+      },
+    },
+  };
+};
+
+/** A server to use, or why there is none. */
+const findServer = async (): Promise<Server | string> => {
+  const fromEnv = postgresUrlFromEnv();
+  if (fromEnv !== undefined) {
+    const answer = await reachable(fromEnv);
+    return answer === true ? { url: fromEnv, origin: 'KESSAI_PG_URL / DATABASE_URL' } : `KESSAI_PG_URL / DATABASE_URL is set but not reachable (${answer})`;
+  }
+  const container = await startContainer();
+  if (typeof container !== 'string') return container;
+  const local = await reachable(LOCAL_POSTGRES_URL);
+  if (local === true) return { url: LOCAL_POSTGRES_URL, origin: `${LOCAL_POSTGRES_URL} (${container})` };
+  return `KESSAI_PG_URL and DATABASE_URL are not set, ${container}, and ${LOCAL_POSTGRES_URL} is not reachable (${local})`;
+};
+
+/** testcontainers 11 throws when it finds no runtime; that is the quiet, quick check (no Docker socket: ~0.3 s). */
+const startContainer = async (): Promise<Server | string> => {
+  try {
+    const { getContainerRuntimeClient } = await import('testcontainers');
+    await getContainerRuntimeClient();
+  } catch (e) {
+    return `no container runtime (${firstLine(e)})`;
+  }
+  try {
+    const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
+    const container = await new PostgreSqlContainer('postgres:15-alpine').start();
+    return { url: container.getConnectionUri(), origin: 'testcontainers postgres:15-alpine', stop: async () => void (await container.stop()) };
+  } catch (e) {
+    return `a container runtime answered but PostgreSQL did not start (${firstLine(e)})`;
+  }
+};
+
+const reachable = async (url: string): Promise<true | string> => {
+  const pool = createPool(url, { max: 1, connectionTimeoutMillis: 3_000 });
+  try {
+    await pool.query('SELECT 1');
+    return true;
+  } catch (e) {
+    return firstLine(e);
+  } finally {
+    await pool.end();
+  }
+};
+
+const firstLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
