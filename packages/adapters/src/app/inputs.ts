@@ -110,6 +110,10 @@ const typeCodes: Readonly<Record<string, ErrorCode>> = {
   email: 'invalid_email',
 };
 
+/** The value at a path of an input, or undefined when any step is absent. */
+const valueAt = (input: unknown, path: readonly PropertyKey[]): unknown =>
+  path.reduce<unknown>((value, key) => (typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined), input);
+
 /** PAY.JP's bracket form of a parameter path: card.number -> card[number]. */
 const paramName = (path: readonly PropertyKey[]) =>
   path.map((p, i) => (i === 0 ? String(p) : `[${String(p)}]`)).join('');
@@ -127,7 +131,9 @@ export const parseInput = <S extends z.ZodType>(schema: S, input: unknown): Resu
     return err(invalidParam('invalid_param_key', key, `Unknown parameter: ${key}.`));
   }
   const param = paramName(issue.path);
-  if (issue.code === 'invalid_type' && issue.input === undefined)
+  // Presence is read from the input itself: zod 4 issues carry no `input` (unless asked to), and a missing union-typed
+  // field (amount, exp_month) is reported as invalid_union, not invalid_type.
+  if (valueAt(input ?? {}, issue.path) === undefined)
     return err(invalidParam('missing_param', param, `Missing required parameter: ${param}.`));
   return err(invalidParam(typeCodes[param] ?? 'invalid_param_key', param, `Invalid value for ${param}.`));
 };

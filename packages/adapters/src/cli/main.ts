@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
+import { registerServeCommand } from '../http/cli.js';
 import { runDemo } from './demo.js';
 import { runImpact, runRebuild } from './files.js';
 
@@ -42,6 +43,8 @@ program
   .argument('<file>', 'JSONL stream')
   .option('--diff-out <file>', 'write the diff report as JSON')
   .action((file: string, o: { diffOut?: string }) => runRebuild(file, o));
+
+registerServeCommand(program);
 
 const main = async () => {
   try {
