@@ -1,4 +1,4 @@
-import type { EventStore } from '@kessai/domain';
+import type { CardVault, EventStore } from '@kessai/domain';
 import type { ReadModelStore, ViewSet } from '@kessai/projections';
 import { MemoryEventStore } from '../memory/event-store.js';
 import { MemoryReadModelStore } from '../memory/read-model-store.js';
@@ -18,8 +18,10 @@ export interface TestModeOptions {
   readonly events?: EventStore;
   readonly readModels?: ReadModelStore;
   readonly views?: ViewSet;
-  /** HMAC secret for card fingerprints (at least 16 bytes). */
+  /** HMAC secret for card fingerprints (at least 16 bytes), for the default memory vault. */
   readonly vaultSecret?: string;
+  /** Another vault (PostgreSQL's, for a workload stored there). */
+  readonly vault?: CardVault;
 }
 
 /**
@@ -33,7 +35,7 @@ export const testModeKessai = (options: TestModeOptions = {}) => {
   const network = new TestModeCardNetwork();
   const plainVerifier = new TestModeCvcVerifier();
   const verifier = options.faultWindow === undefined ? plainVerifier : new FaultWindowCvcVerifier(plainVerifier, options.faultWindow);
-  const vault = new MemoryCardVault(options.vaultSecret ?? 'kessai-test-mode-fingerprint-secret');
+  const vault = options.vault ?? new MemoryCardVault(options.vaultSecret ?? 'kessai-test-mode-fingerprint-secret');
   const events = options.events ?? new MemoryEventStore({ clock });
   const readModels = options.readModels ?? new MemoryReadModelStore();
   const kessai = new Kessai({

@@ -1,11 +1,13 @@
 import { incidentImpact } from '@kessai/projections';
+import { testModeKessai } from '../app/test-mode-kessai.js';
 import { exportJsonlFile } from '../jsonl/files.js';
 import { generateScenario } from '../scenario/generator.js';
 import { INCIDENT_WINDOW } from '../test-mode/cvc-verifier.js';
 import { printSummary, writeReports } from './output.js';
 import { Progress } from './progress.js';
+import { openPostgres, type PgFlags } from './stores.js';
 
-export interface DemoOptions {
+export interface DemoOptions extends PgFlags {
   readonly seed: number;
   readonly events: number;
   readonly merchants: number;
@@ -21,12 +23,35 @@ export const runDemo = async (options: DemoOptions): Promise<void> => {
   console.log(`kessai demo: ${options.merchants} merchants, about ${options.events.toLocaleString('en-US')} events, seed ${options.seed}`);
   console.log('The CVC verifier is faulty from 2017-06-07 16:55 to 21:55 JST: it answers "unchecked" whatever CVC is sent.\n');
 
-  const generating = new Progress('generating workload', options.events);
+  const pg = options.pg === undefined ? null : await openPostgres({ ...options, pg: options.pg });
+  try {
+    if (pg !== null && (await pg.events.headPosition()) > 0)
+      throw new Error(`--pg: the schema already holds events; the demo needs an empty one (use --schema <new name>).`);
+    await demo(options, pg);
+  } finally {
+    await pg?.close();
+  }
+};
+
+const demo = async (options: DemoOptions, pg: Awaited<ReturnType<typeof openPostgres>> | null) => {
+  const generating = new Progress(`generating workload${pg === null ? '' : ' into PostgreSQL'}`, options.events);
   const scenario = await generateScenario({
     seed: options.seed,
     merchants: options.merchants,
     targetEvents: options.events,
     onProgress: (n) => generating.update(n),
+    ...(pg === null
+      ? {}
+      : {
+          kessai: testModeKessai({
+            seed: options.seed,
+            startAt: INCIDENT_WINDOW.from - 4 * 3_600_000,
+            faultWindow: INCIDENT_WINDOW,
+            events: pg.events,
+            readModels: pg.readModels,
+            vault: pg.vault(),
+          }),
+        }),
   });
   generating.done(`${scenario.stats.events.toLocaleString('en-US')} events from ${scenario.stats.calls.toLocaleString('en-US')} API calls`);
 

@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { incidentImpact, payjpViews, ProjectionRunner } from '@kessai/projections';
-import { loadJsonlFile } from '../jsonl/files.js';
-import { MemoryReadModelStore } from '../memory/read-model-store.js';
+import { exportJsonlFile, loadJsonlFile, readJsonlFile } from '../jsonl/files.js';
 import { INCIDENT_WINDOW } from '../test-mode/cvc-verifier.js';
 import { printSummary, writeReports } from './output.js';
 import { Progress } from './progress.js';
+import { memorySource, openPostgres, type PgFlags, type Source } from './stores.js';
 
 /** `from/to` in ISO 8601 (e.g. 2017-06-07T16:55+09:00/2017-06-07T21:55+09:00) to epoch milliseconds. */
 export const parseWindow = (text: string): { from: number; to: number } => {
@@ -14,57 +14,101 @@ export const parseWindow = (text: string): { from: number; to: number } => {
   return { from, to };
 };
 
-const load = async (file: string) => {
+/** A JSONL file loaded into memory, or (with --pg) the PostgreSQL store as it is. */
+const openSource = async (file: string | undefined, flags: PgFlags): Promise<Source> => {
+  if (flags.pg !== undefined) {
+    if (file !== undefined) throw new Error('Give a JSONL file or --pg, not both (to load a file into PostgreSQL, use `kessai import`).');
+    const pg = await openPostgres({ ...flags, pg: flags.pg });
+    return { events: pg.events, readModels: pg.readModels, label: 'PostgreSQL', close: () => pg.close() };
+  }
+  if (file === undefined) throw new Error('Give a JSONL file, or --pg <url> to read a PostgreSQL store.');
   const loading = new Progress(`reading ${file}`, 1);
   const events = await loadJsonlFile(file);
   loading.done(`${(await events.headPosition()).toLocaleString('en-US')} events`);
-  return events;
+  return memorySource(events, file);
 };
 
-export interface ImpactCommandOptions {
+/** Brings the live read models up to the head of the store, with progress. */
+const catchUp = async (source: Source) => {
+  const head = await source.events.headPosition();
+  const projecting = new Progress('projecting read models', head);
+  await new ProjectionRunner({ events: source.events, readModels: source.readModels, views: payjpViews(), batchSize: 5_000 }).catchUp((p) => projecting.update(p.position));
+  projecting.done();
+  return head;
+};
+
+export interface ImpactCommandOptions extends PgFlags {
   readonly merchant?: string;
   readonly by: 'signature' | 'window';
   readonly window?: string;
   readonly out: string;
 }
 
-/** `kessai impact <file>`: replay a JSONL stream and report which objects showed a wrong cvc_check. */
-export const runImpact = async (file: string, options: ImpactCommandOptions): Promise<void> => {
-  const events = await load(file);
-  const readModels = new MemoryReadModelStore();
-  const head = await events.headPosition();
-  const projecting = new Progress('projecting read models', head);
-  await new ProjectionRunner({ events, readModels, views: payjpViews() }).catchUp((p) => projecting.update(p.position));
-  projecting.done();
-  const report = await incidentImpact(await readModels.active(), {
-    window: options.window === undefined ? INCIDENT_WINDOW : parseWindow(options.window),
-    by: options.by,
-    ...(options.merchant === undefined ? {} : { merchant: options.merchant }),
-  });
-  printSummary(report);
-  const files = writeReports(report, options.out, head);
-  console.log(`\nReports:\n  ${files.html}\n  ${files.json}\n  ${files.csv}`);
+/** `kessai impact [file]`: which objects, on which API paths, showed a wrong cvc_check. */
+export const runImpact = async (file: string | undefined, options: ImpactCommandOptions): Promise<void> => {
+  const source = await openSource(file, options);
+  try {
+    const head = await catchUp(source);
+    const report = await incidentImpact(await source.readModels.active(), {
+      window: options.window === undefined ? INCIDENT_WINDOW : parseWindow(options.window),
+      by: options.by,
+      ...(options.merchant === undefined ? {} : { merchant: options.merchant }),
+    });
+    printSummary(report);
+    const files = writeReports(report, options.out, head);
+    console.log(`\nReports:\n  ${files.html}\n  ${files.json}\n  ${files.csv}`);
+  } finally {
+    await source.close();
+  }
 };
 
 /**
- * `kessai rebuild <file>`: project the stream (the live generation), rebuild every view beside it with progress,
- * and report what changed between the two; written as JSON.
+ * `kessai rebuild [file]`: bring the live generation up to date, rebuild every view beside it with progress,
+ * switch readers to it, and report what changed between the two.
  */
-export const runRebuild = async (file: string, options: { readonly diffOut?: string }): Promise<void> => {
-  const events = await load(file);
-  const readModels = new MemoryReadModelStore();
-  const runner = new ProjectionRunner({ events, readModels, views: payjpViews() });
-  const head = await events.headPosition();
-  const live = new Progress('projecting the live generation', head);
-  await runner.catchUp((p) => live.update(p.position));
-  live.done();
-  const rebuilding = new Progress('rebuilding beside it', head);
-  const result = await runner.rebuild({ onProgress: (p) => rebuilding.update(p.position) });
-  rebuilding.done(`${result.processed.toLocaleString('en-US')} events into generation ${result.generation}`);
-  const totals = result.diff?.totals ?? { added: 0, removed: 0, changed: 0 };
-  console.log(`switched readers from ${result.previous} to ${result.generation}: ${totals.added} added, ${totals.removed} removed, ${totals.changed} changed`);
-  if (options.diffOut !== undefined && result.diff !== null) {
-    writeFileSync(options.diffOut, `${JSON.stringify(result.diff, null, 2)}\n`);
-    console.log(`diff report: ${options.diffOut}`);
+export const runRebuild = async (file: string | undefined, options: PgFlags & { readonly diffOut?: string }): Promise<void> => {
+  const source = await openSource(file, options);
+  try {
+    const head = await catchUp(source);
+    const runner = new ProjectionRunner({ events: source.events, readModels: source.readModels, views: payjpViews(), batchSize: 5_000 });
+    const rebuilding = new Progress('rebuilding beside the live generation', head);
+    const result = await runner.rebuild({ onProgress: (p) => rebuilding.update(p.position) });
+    rebuilding.done(`${result.processed.toLocaleString('en-US')} events into generation ${result.generation}`);
+    const totals = result.diff?.totals ?? { added: 0, removed: 0, changed: 0 };
+    console.log(`switched readers from ${result.previous} to ${result.generation}: ${totals.added} added, ${totals.removed} removed, ${totals.changed} changed`);
+    if (options.diffOut !== undefined && result.diff !== null) {
+      writeFileSync(options.diffOut, `${JSON.stringify(result.diff, null, 2)}\n`);
+      console.log(`diff report: ${options.diffOut}`);
+    }
+  } finally {
+    await source.close();
+  }
+};
+
+/** `kessai export --pg <url> <file>`: the PostgreSQL event store as JSONL, one stored event per line. */
+export const runExport = async (file: string, options: PgFlags): Promise<void> => {
+  if (options.pg === undefined) throw new Error('export reads a PostgreSQL store: give --pg <url> (a memory store lives only in its process; `kessai demo --export` writes one).');
+  const pg = await openPostgres({ ...options, pg: options.pg });
+  try {
+    const exporting = new Progress(`exporting to ${file}`, 1);
+    const lines = await exportJsonlFile(pg.events, file, { batchSize: 5_000 });
+    exporting.done(`${lines.toLocaleString('en-US')} events`);
+  } finally {
+    await pg.close();
+  }
+};
+
+/** `kessai import <file> --pg <url>`: loads a JSONL stream into PostgreSQL, keeping positions and revisions. */
+export const runImport = async (file: string, options: PgFlags): Promise<void> => {
+  if (options.pg === undefined) throw new Error('import loads into PostgreSQL: give --pg <url> (for memory, `kessai impact <file>` reads the file directly).');
+  const pg = await openPostgres({ ...options, pg: options.pg });
+  try {
+    const importing = new Progress(`importing ${file}`, 1);
+    const events = [];
+    for await (const { event } of readJsonlFile(file)) events.push(event);
+    const imported = await pg.events.importEvents(events);
+    importing.done(`${imported.toLocaleString('en-US')} events; run \`kessai impact --pg\` or \`kessai rebuild --pg\` to project them`);
+  } finally {
+    await pg.close();
   }
 };

@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { registerServeCommand } from '../http/cli.js';
 import { runDemo } from './demo.js';
-import { runImpact, runRebuild } from './files.js';
+import { runExport, runImpact, runImport, runRebuild } from './files.js';
 
 const integer = (name: string, min: number) => (value: string) => {
   const n = Number(value.replace(/_/g, ''));
@@ -10,39 +10,56 @@ const integer = (name: string, min: number) => (value: string) => {
   return n;
 };
 
+/** Every command that stores events takes the same two PostgreSQL options. */
+const pgOptions = (command: Command) =>
+  command
+    .option('--pg <url>', 'use PostgreSQL at this connection string instead of memory')
+    .option('--schema <name>', 'PostgreSQL schema holding kessai\'s tables', 'kessai');
+
 export const program = new Command()
   .name('kessai')
   .description('Event-sourced PAY.JP-style payments, and the 2017-06-07 cvc_check incident made replayable.');
 
-program
-  .command('demo')
-  .description('Generate a seeded workload across the incident window, project it, and report the impact per merchant')
-  .option('--seed <n>', 'workload seed', integer('seed', 0), 20170607)
-  .option('--events <n>', 'about how many events to generate', integer('events', 100), 20_000)
-  .option('--merchants <n>', 'how many merchants', integer('merchants', 1), 3)
-  .option('--out <dir>', 'where to write impact.html, impact.json and impact.csv', 'reports')
-  .option('--export <file>', 'also write the generated event stream as JSONL')
-  .action((o: { seed: number; events: number; merchants: number; out: string; export?: string }) => runDemo(o));
+pgOptions(
+  program
+    .command('demo')
+    .description('Generate a seeded workload across the incident window, project it, and report the impact per merchant')
+    .option('--seed <n>', 'workload seed', integer('seed', 0), 20170607)
+    .option('--events <n>', 'about how many events to generate', integer('events', 100), 20_000)
+    .option('--merchants <n>', 'how many merchants', integer('merchants', 1), 3)
+    .option('--out <dir>', 'where to write impact.html, impact.json and impact.csv', 'reports')
+    .option('--export <file>', 'also write the generated event stream as JSONL'),
+).action((o: { seed: number; events: number; merchants: number; out: string; export?: string; pg?: string; schema: string }) => runDemo(o));
 
-program
-  .command('impact')
-  .description('Replay a JSONL event stream and report which objects, on which API paths, showed a wrong cvc_check')
-  .argument('<file>', 'JSONL stream (one stored event per line)')
-  .option('--merchant <id>', 'only this merchant')
-  .option('--by <how>', 'signature (CVC sent, answer unchecked) or window (created inside it)', 'signature')
-  .option('--window <from/to>', 'fault window as two ISO times (default: 2017-06-07 16:55 to 21:55 JST)')
-  .option('--out <dir>', 'where to write the reports', 'reports')
-  .action((file: string, o: { merchant?: string; by: string; window?: string; out: string }) => {
-    if (o.by !== 'signature' && o.by !== 'window') throw new InvalidArgumentError('--by is signature or window.');
-    return runImpact(file, { ...o, by: o.by });
-  });
+pgOptions(
+  program
+    .command('impact')
+    .description('Report which objects, on which API paths, showed a wrong cvc_check: for a JSONL stream, or a PostgreSQL store')
+    .argument('[file]', 'JSONL stream (one stored event per line)')
+    .option('--merchant <id>', 'only this merchant')
+    .option('--by <how>', 'signature (CVC sent, answer unchecked) or window (created inside it)', 'signature')
+    .option('--window <from/to>', 'fault window as two ISO times (default: 2017-06-07 16:55 to 21:55 JST)')
+    .option('--out <dir>', 'where to write the reports', 'reports'),
+).action((file: string | undefined, o: { merchant?: string; by: string; window?: string; out: string; pg?: string; schema: string }) => {
+  if (o.by !== 'signature' && o.by !== 'window') throw new InvalidArgumentError('--by is signature or window.');
+  return runImpact(file, { ...o, by: o.by });
+});
 
-program
-  .command('rebuild')
-  .description('Project a JSONL stream, rebuild every view beside it with progress, and report what changed')
-  .argument('<file>', 'JSONL stream')
-  .option('--diff-out <file>', 'write the diff report as JSON')
-  .action((file: string, o: { diffOut?: string }) => runRebuild(file, o));
+pgOptions(
+  program
+    .command('rebuild')
+    .description('Rebuild every view beside the live one with progress, switch, and report what changed (JSONL stream or PostgreSQL)')
+    .argument('[file]', 'JSONL stream')
+    .option('--diff-out <file>', 'write the diff report as JSON'),
+).action((file: string | undefined, o: { diffOut?: string; pg?: string; schema: string }) => runRebuild(file, o));
+
+pgOptions(program.command('export').description('Write a PostgreSQL event store as JSONL').argument('<file>', 'JSONL file to write')).action(
+  (file: string, o: { pg?: string; schema: string }) => runExport(file, o),
+);
+
+pgOptions(program.command('import').description('Load a JSONL stream into a PostgreSQL event store, keeping positions').argument('<file>', 'JSONL stream')).action(
+  (file: string, o: { pg?: string; schema: string }) => runImport(file, o),
+);
 
 registerServeCommand(program);
 

@@ -28,5 +28,8 @@ export const printSummary = (report: ImpactReport): void => {
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) console.log(line(row));
   const disagreements = merchants.reduce((n, m) => n + m.disagreements.length, 0);
-  if (disagreements > 0) console.log(`\n${disagreements} token(s) created in the window carry a true value (no CVC sent, or a verifier answer): see the report.`);
+  if (disagreements > 0)
+    console.log(
+      `\n${disagreements} token(s) are judged differently by window and by signature (mostly made in the window without a CVC, where unchecked is the true answer); the report lists each, with why.`,
+    );
 };
