@@ -6,8 +6,12 @@ import { configDefaults, defineConfig } from 'vitest/config';
  */
 const postgresFiles = ['test/postgres-stores.spec.ts', 'test/http-serve-pg.spec.ts', 'test/cli.spec.ts'];
 
+/** CI asks for a JSON report beside the usual output (.ci/run reads the counts from it). */
+const jsonReport = process.env['KESSAI_TEST_REPORT'];
+
 export default defineConfig({
   test: {
+    ...(jsonReport === undefined ? {} : { reporters: ['default', 'json'], outputFile: { json: jsonReport } }),
     typecheck: { enabled: true, include: ['packages/*/src/**/*.test-d.ts', 'test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     projects: [
       {
