@@ -260,6 +260,12 @@ describe('the PAY.JP read paths, driven through the application layer', () => {
     expect(captured).toMatchObject({ captured: true, captured_at: seconds('2017-06-08T01:00:00Z'), amount_refunded: 1000, refunded: false, expired_at: null });
     const refunded = value(await kessai.charges.refund(merchant, id, { amount: 1500, refund_reason: 'damaged' }));
     expect(refunded).toMatchObject({ amount: 5000, amount_refunded: 2500, refunded: true, refund_reason: 'damaged' });
+    expect(network.calls.filter((c) => c.charge === id).map((c) => [c.kind, c.amount])).toEqual([
+      ['authorize', 5000],
+      ['reauthorize', 5000],
+      ['capture', 4000],
+      ['refund', 1500],
+    ]);
     for (const answer of [updated, reauthorized, captured, refunded, value(await kessai.charges.retrieve(merchant, id))])
       expect(answer.card.cvc_check).toBe('unchecked');
   });

@@ -13,7 +13,6 @@ import {
   notFound,
   tokenDecider,
   unsafeId,
-  yen,
   err,
   ok,
   type Authorization,
@@ -156,14 +155,27 @@ const voidAuthorization = async (ports: CommandPorts, run: CommandRun, charge: C
   if (pan !== null) await ports.network.refund({ merchant: run.merchant, charge, pan, brand: card.card.brand, amount, at: run.at });
 };
 
-/** Load, decide, (ask the network), append with the expected revision; retried whole on a concurrent write. */
+/**
+ * Tells the network about the captures and refunds a decision holds, before they are recorded: a network that
+ * fails throws, and nothing is appended.
+ */
+const settle = async (ports: CommandPorts, run: CommandRun, state: Extract<ChargeState, { card: unknown }>, events: readonly ChargeEvent[]) => {
+  for (const event of events) {
+    if (event.type !== 'ChargeCaptured' && event.type !== 'ChargeRefunded') continue;
+    const pan = await ports.vault.reveal(state.card.card.vaultRef);
+    if (pan === null) continue;
+    const request = { merchant: run.merchant, charge: state.chargeId, pan, brand: state.card.card.brand, amount: event.data.amount, at: run.at };
+    await (event.type === 'ChargeCaptured' ? ports.network.capture(request) : ports.network.refund(request));
+  }
+};
+
+/** Load, decide, settle with the network, append with the expected revision; retried whole on a concurrent write. */
 const onCharge = (
   ports: CommandPorts,
   merchant: MerchantId,
   id: string,
   options: CommandOptions,
   command: (run: CommandRun, state: ChargeState) => Promise<ChargeCommand>,
-  network?: (run: CommandRun, state: Extract<ChargeState, { card: unknown }>, events: readonly ChargeEvent[]) => Promise<void>,
 ): Promise<Result<Done>> =>
   withRetry(async () => {
     const run = startRun(ports, merchant, options);
@@ -171,21 +183,9 @@ const onCharge = (
     if (charge.state.status === 'absent' || charge.state.merchant !== merchant) return err(notFound('charge', id));
     const decided = chargeDecider.decide(await command(run, charge.state), charge.state);
     if (!decided.ok) return decided;
-    if (network !== undefined && decided.value.length > 0) await network(run, charge.state, decided.value);
+    await settle(ports, run, charge.state, decided.value);
     return ok({ id, position: await commit(ports, run, [{ loaded: charge, events: decided.value }]) });
   });
-
-const networkCall = (kind: 'capture' | 'refund') =>
-  async (ports: CommandPorts, run: CommandRun, state: Extract<ChargeState, { card: unknown }>, amount: Yen) => {
-    const pan = await ports.vault.reveal(state.card.card.vaultRef);
-    if (pan === null) return;
-    await ports.network[kind]({ merchant: run.merchant, charge: state.chargeId, pan, brand: state.card.card.brand, amount, at: run.at });
-  };
-
-const amountOf = (events: readonly ChargeEvent[], type: 'ChargeCaptured' | 'ChargeRefunded'): Yen => {
-  const event = events.find((e) => e.type === type);
-  return event !== undefined && (event.type === 'ChargeCaptured' || event.type === 'ChargeRefunded') ? event.data.amount : yen(0);
-};
 
 export const updateCharge = async (ports: CommandPorts, merchant: MerchantId, id: string, input: UpdateChargeInput, options: CommandOptions = {}) => {
   const parsed = parseInput(updateChargeInput, input);
@@ -205,28 +205,21 @@ export const refundCharge = async (ports: CommandPorts, merchant: MerchantId, id
   const parsed = parseInput(refundChargeInput, input);
   if (!parsed.ok) return parsed;
   const p = parsed.value;
-  return onCharge(
-    ports,
+  return onCharge(ports, merchant, id, options, async (run) => ({
+    type: 'RefundCharge',
+    chargeId: unsafeId.charge(id),
     merchant,
-    id,
-    options,
-    async (run) => ({ type: 'RefundCharge', chargeId: unsafeId.charge(id), merchant, at: run.at, amount: p.amount ?? null, reason: p.refund_reason ?? null }),
-    (run, state, events) => networkCall('refund')(ports, run, state, amountOf(events, 'ChargeRefunded')),
-  );
+    at: run.at,
+    amount: p.amount ?? null,
+    reason: p.refund_reason ?? null,
+  }));
 };
 
 export const captureCharge = async (ports: CommandPorts, merchant: MerchantId, id: string, input: CaptureChargeInput, options: CommandOptions = {}) => {
   const parsed = parseInput(captureChargeInput, input);
   if (!parsed.ok) return parsed;
   const p = parsed.value;
-  return onCharge(
-    ports,
-    merchant,
-    id,
-    options,
-    async (run) => ({ type: 'CaptureCharge', chargeId: unsafeId.charge(id), merchant, at: run.at, amount: p.amount ?? null }),
-    (run, state, events) => networkCall('capture')(ports, run, state, amountOf(events, 'ChargeCaptured')),
-  );
+  return onCharge(ports, merchant, id, options, async (run) => ({ type: 'CaptureCharge', chargeId: unsafeId.charge(id), merchant, at: run.at, amount: p.amount ?? null }));
 };
 
 /** POST /v1/charges/{id}/reauth: the network authorizes again; a decline records nothing and answers 402. */
