@@ -8,3 +8,4 @@ export * from './jsonl/index.js';
 export * from './replay.js';
 export * from './http/index.js';
 export * from './postgres/index.js';
+export * from './eventstoredb/index.js';
