@@ -22,6 +22,7 @@ import {
   type ChargeId,
   type ChargeState,
   type DomainError,
+  type DomainEvent,
   type Yen,
   type MerchantId,
   type Result,
@@ -54,7 +55,7 @@ export const chargeEventTypes = new Set([
   'ChargeExpired',
 ] as const);
 
-const loadCharge = (ports: CommandPorts, id: string) => load(ports.events, chargeDecider, chargeEventTypes, chargeStream(id));
+const loadCharge = (ports: CommandPorts, run: CommandRun, id: string) => load(ports.events, chargeDecider, chargeEventTypes, chargeStream(id), run.correlationId);
 
 /** The card a charge will use, copied with its cvc decision from a token or from a customer's card. */
 interface ChargeSource {
@@ -65,7 +66,7 @@ interface ChargeSource {
 }
 
 const sourceFromToken = async (ports: CommandPorts, run: CommandRun, tokenId: string, chargeId: ChargeId): Promise<Result<ChargeSource>> => {
-  const token = await loadToken(ports, tokenId);
+  const token = await loadToken(ports, run, tokenId);
   if (token === null || token.state.status === 'absent' || token.state.merchant !== run.merchant) return err(notFound('token', tokenId, 'card'));
   const used = tokenDecider.decide({ type: 'UseToken', tokenId: token.state.tokenId, merchant: run.merchant, at: run.at, usedFor: { kind: 'charge', charge: chargeId } }, token.state);
   if (!used.ok) return used;
@@ -73,12 +74,12 @@ const sourceFromToken = async (ports: CommandPorts, run: CommandRun, tokenId: st
 };
 
 const sourceFromCustomer = async (ports: CommandPorts, run: CommandRun, customerId: string, cardId: string | undefined): Promise<Result<ChargeSource>> => {
-  const customer = await load(ports.events, customerDecider, customerEventTypes, customerStream(run.merchant, customerId));
+  const customer = await load(ports.events, customerDecider, customerEventTypes, customerStream(run.merchant, customerId), run.correlationId);
   if (customer.state.status !== 'active') return err(notFound('customer', customerId, 'customer'));
   const chosen = cardId ?? customer.state.defaultCard;
   if (chosen === null) return err(cardError('missing_card', 'card', `Customer ${customerId} has no default card.`));
   if (!customer.state.cards.some((c) => c.card === chosen)) return err(notFound('card', chosen, 'card'));
-  const card = await load(ports.events, cardDecider, cardEventTypes, cardStream(chosen));
+  const card = await load(ports.events, cardDecider, cardEventTypes, cardStream(chosen), run.correlationId);
   if (card.state.status !== 'active') return err(notFound('card', chosen, 'card'));
   return ok({ card: chargedCardFromCard(card.state), customer: customer.state.customerId, spend: null });
 };
@@ -104,18 +105,19 @@ export const createCharge = async (ports: CommandPorts, merchant: MerchantId, in
   if (!terms.ok) return terms;
   if (params.card === undefined && params.customer === undefined)
     return err(cardError('missing_card', 'card', 'Give a card token (card) or a customer (customer) to charge.', 400));
-  const chargeId = unsafeId.charge(ports.ids.next('charge'));
+  const run = startRun(ports, merchant, options);
+  const chargeId = unsafeId.charge(run.ids.next('charge'));
 
   let decline: DomainError | null = null;
   const done = await withRetry(async (): Promise<Result<Done>> => {
-    const run = startRun(ports, merchant, options);
     const source =
       params.customer !== undefined
         ? await sourceFromCustomer(ports, run, params.customer, params.card)
         : await sourceFromToken(ports, run, params.card!, chargeId);
     if (!source.ok) return source;
-    const charge = await loadCharge(ports, chargeId);
-    const authorization = await authorize(ports, run, chargeId, source.value.card, terms.value.amount);
+    const charge = await loadCharge(ports, run, chargeId);
+    // A run of this command that was interrupted after recording the charge already has the network's answer.
+    const authorization = charge.done ? recordedAuthorization(charge.recorded) : await authorize(ports, run, chargeId, source.value.card, terms.value.amount);
     const decided = chargeDecider.decide(
       { type: 'CreateCharge', chargeId, merchant, at: run.at, request, customer: source.value.customer === null ? null : unsafeId.customer(source.value.customer), card: source.value.card, authorization },
       charge.state,
@@ -129,7 +131,7 @@ export const createCharge = async (ports: CommandPorts, merchant: MerchantId, in
     } catch (e) {
       // Another command spent the token (or wrote the customer) first: this authorization will never be recorded,
       // so release its hold before deciding again.
-      if (authorization.outcome === 'approved') await voidAuthorization(ports, run, chargeId, source.value.card, terms.value.amount);
+      if (authorization.outcome === 'approved' && !charge.done) await voidAuthorization(ports, run, chargeId, source.value.card, terms.value.amount);
       throw e;
     }
   });
@@ -148,6 +150,11 @@ const authorize = async (
   const pan = await ports.vault.reveal(card.card.vaultRef);
   if (pan === null) return { outcome: 'declined', code: 'processing_error', message: 'The card could not be read from the vault.' };
   return ports.network[kind]({ merchant: run.merchant, charge, pan, brand: card.card.brand, amount, at: run.at });
+};
+
+const recordedAuthorization = (recorded: readonly DomainEvent[]): Authorization => {
+  const failed = recorded.find((e) => e.type === 'ChargeFailed');
+  return failed?.type === 'ChargeFailed' ? { outcome: 'declined', code: failed.data.failureCode, message: failed.data.failureMessage } : { outcome: 'approved' };
 };
 
 const voidAuthorization = async (ports: CommandPorts, run: CommandRun, charge: ChargeId, card: ChargedCard, amount: Yen): Promise<void> => {
@@ -176,14 +183,15 @@ const onCharge = (
   id: string,
   options: CommandOptions,
   command: (run: CommandRun, state: ChargeState) => Promise<ChargeCommand>,
+  run: CommandRun = startRun(ports, merchant, options),
 ): Promise<Result<Done>> =>
   withRetry(async () => {
-    const run = startRun(ports, merchant, options);
-    const charge: Loaded<ChargeState> = await loadCharge(ports, id);
+    const charge: Loaded<ChargeState> = await loadCharge(ports, run, id);
     if (charge.state.status === 'absent' || charge.state.merchant !== merchant) return err(notFound('charge', id));
     const decided = chargeDecider.decide(await command(run, charge.state), charge.state);
     if (!decided.ok) return decided;
-    await settle(ports, run, charge.state, decided.value);
+    // An interrupted earlier run that recorded this already told the network.
+    if (!charge.done) await settle(ports, run, charge.state, decided.value);
     return ok({ id, position: await commit(ports, run, [{ loaded: charge, events: decided.value }]) });
   });
 

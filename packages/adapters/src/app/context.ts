@@ -1,4 +1,5 @@
 import type { CardNetwork, CardVault, Clock, CvcVerifier, EventStore, IdGenerator, MerchantId } from '@kessai/domain';
+import { DerivedIds } from './command-ids.js';
 import { toAppendRequests, type StreamAppend } from './streams.js';
 
 /** The ports a command needs. Test mode: seeded clock and ids, test-mode network and verifier, memory vault. */
@@ -24,20 +25,21 @@ export interface Done {
   readonly position: number;
 }
 
-/** The facts every event of one command shares. */
+/** The facts every event of one command shares, and where its new ids come from. Made once per command. */
 export interface CommandRun {
   readonly merchant: MerchantId;
   readonly at: number;
   readonly correlationId: string;
   readonly idempotencyKey: string | null;
+  /** Random ids, or ids derived from the idempotency key (so a re-run names the same objects). */
+  readonly ids: IdGenerator;
 }
 
-export const startRun = (ports: CommandPorts, merchant: MerchantId, options: CommandOptions): CommandRun => ({
-  merchant,
-  at: ports.clock.now(),
-  correlationId: ports.ids.next('request'),
-  idempotencyKey: options.idempotencyKey ?? null,
-});
+export const startRun = (ports: CommandPorts, merchant: MerchantId, options: CommandOptions): CommandRun => {
+  const key = options.idempotencyKey ?? null;
+  const ids = key === null ? ports.ids : new DerivedIds(merchant, key);
+  return { merchant, at: ports.clock.now(), correlationId: ids.next('request'), idempotencyKey: key, ids };
+};
 
 /** Appends one command's events; on the stores that can, all streams commit together. */
 export const commit = async (ports: CommandPorts, run: CommandRun, appends: readonly StreamAppend[]): Promise<number> => {

@@ -34,9 +34,9 @@ import { loadToken } from './tokens.js';
 export const customerEventTypes = new Set(['CustomerCreated', 'CustomerUpdated', 'CardAttached', 'DefaultCardChanged', 'CardDetached', 'CustomerDeleted'] as const);
 export const cardEventTypes = new Set(['CardCreated', 'CardUpdated', 'CardDeleted'] as const);
 
-const loadCustomer = (ports: CommandPorts, merchant: MerchantId, id: string) =>
-  load(ports.events, customerDecider, customerEventTypes, customerStream(merchant, id));
-const loadCard = (ports: CommandPorts, id: string) => load(ports.events, cardDecider, cardEventTypes, cardStream(id));
+const loadCustomer = (ports: CommandPorts, run: CommandRun, id: string) =>
+  load(ports.events, customerDecider, customerEventTypes, customerStream(run.merchant, id), run.correlationId);
+const loadCard = (ports: CommandPorts, run: CommandRun, id: string) => load(ports.events, cardDecider, cardEventTypes, cardStream(id), run.correlationId);
 
 /**
  * Spends a token on a new card for a customer: the token's use and the card (its facts and cvc decision copied
@@ -50,14 +50,14 @@ const cardFromToken = async (
   customer: CustomerId,
   metadata: Record<string, string>,
 ): Promise<Result<{ appends: StreamAppend[]; newCard: NewCard }>> => {
-  const token = await loadToken(ports, tokenId);
+  const token = await loadToken(ports, run, tokenId);
   if (token === null) return err(notFound('token', tokenId, 'card'));
   const state = token.state;
   if (state.status === 'absent' || state.merchant !== run.merchant) return err(notFound('token', tokenId, 'card'));
   const cardId = state.card.id;
   const used = tokenDecider.decide({ type: 'UseToken', tokenId: state.tokenId, merchant: run.merchant, at: run.at, usedFor: { kind: 'card', card: cardId, customer } }, state);
   if (!used.ok) return used;
-  const card = await loadCard(ports, cardId);
+  const card = await loadCard(ports, run, cardId);
   const created = cardDecider.decide({ type: 'CreateCard', cardId, merchant: run.merchant, customer, at: run.at, token: state, metadata }, card.state);
   if (!created.ok) return created;
   return ok({
@@ -69,10 +69,9 @@ const cardFromToken = async (
   });
 };
 
-/** Runs one attempt of a command that ends in a commit; retried whole when a concurrent writer got there first. */
-const attempt = (ports: CommandPorts, merchant: MerchantId, options: CommandOptions, body: (run: CommandRun) => Promise<Result<{ id: string; appends: StreamAppend[] }>>) =>
+/** Runs a command that ends in a commit; each attempt is retried whole when a concurrent writer got there first. */
+const attempt = (run: CommandRun, ports: CommandPorts, body: (run: CommandRun) => Promise<Result<{ id: string; appends: StreamAppend[] }>>) =>
   withRetry(async (): Promise<Result<Done>> => {
-    const run = startRun(ports, merchant, options);
     const decided = await body(run);
     if (!decided.ok) return decided;
     return ok({ id: decided.value.id, position: await commit(ports, run, decided.value.appends) });
@@ -87,9 +86,10 @@ export const createCustomer = async (ports: CommandPorts, merchant: MerchantId, 
   const params = parsed.value;
   const chosen = params.id === undefined ? null : customCustomerId(params.id);
   if (chosen !== null && !chosen.ok) return chosen;
-  const customerId = chosen?.value ?? unsafeId.customer(ports.ids.next('customer'));
-  return attempt(ports, merchant, options, async (run) => {
-    const customer = await loadCustomer(ports, merchant, customerId);
+  const run = startRun(ports, merchant, options);
+  const customerId = chosen?.value ?? unsafeId.customer(run.ids.next('customer'));
+  return attempt(run, ports, async () => {
+    const customer = await loadCustomer(ports, run, customerId);
     const card = params.card === undefined ? null : await cardFromToken(ports, run, params.card, customerId, {});
     if (card !== null && !card.ok) return card;
     const decided = customerDecider.decide(
@@ -117,8 +117,8 @@ export const updateCustomer = async (ports: CommandPorts, merchant: MerchantId, 
   const parsed = parseInput(updateCustomerInput, input);
   if (!parsed.ok) return parsed;
   const params = parsed.value;
-  return attempt(ports, merchant, options, async (run) => {
-    const customer = await loadCustomer(ports, merchant, id);
+  return attempt(startRun(ports, merchant, options), ports, async (run) => {
+    const customer = await loadCustomer(ports, run, id);
     if (customer.state.status !== 'active') return err(notFound('customer', id));
     const customerId = customer.state.customerId;
     const card = params.card === undefined ? null : await cardFromToken(ports, run, params.card, customerId, {});
@@ -144,8 +144,8 @@ export const updateCustomer = async (ports: CommandPorts, merchant: MerchantId, 
 
 /** DELETE /v1/customers/{id}. */
 export const deleteCustomer = (ports: CommandPorts, merchant: MerchantId, id: string, options: CommandOptions = {}): Promise<Result<Done>> =>
-  attempt(ports, merchant, options, async (run) => {
-    const customer = await loadCustomer(ports, merchant, id);
+  attempt(startRun(ports, merchant, options), ports, async (run) => {
+    const customer = await loadCustomer(ports, run, id);
     const decided = customerDecider.decide({ type: 'DeleteCustomer', customerId: unsafeId.customer(id), merchant, at: run.at }, customer.state);
     return decided.ok ? ok({ id, appends: [customerAppend(customer, decided.value)] }) : decided;
   });
@@ -155,8 +155,8 @@ export const createCustomerCard = async (ports: CommandPorts, merchant: Merchant
   const parsed = parseInput(createCustomerCardInput, input);
   if (!parsed.ok) return parsed;
   const params = parsed.value;
-  return attempt(ports, merchant, options, async (run) => {
-    const customer = await loadCustomer(ports, merchant, customerId);
+  return attempt(startRun(ports, merchant, options), ports, async (run) => {
+    const customer = await loadCustomer(ports, run, customerId);
     if (customer.state.status !== 'active') return err(notFound('customer', customerId));
     const card = await cardFromToken(ports, run, params.card, customer.state.customerId, params.metadata ?? {});
     if (!card.ok) return card;
@@ -182,11 +182,11 @@ const holderPatchOf = (p: UpdateCustomerCardInput): CardHolderPatch => ({
 });
 
 /** The customer, checked to exist for this merchant, and the card, checked to be theirs. */
-const loadOwnedCard = async (ports: CommandPorts, merchant: MerchantId, customerId: string, cardId: string) => {
-  const customer = await loadCustomer(ports, merchant, customerId);
+const loadOwnedCard = async (ports: CommandPorts, run: CommandRun, customerId: string, cardId: string) => {
+  const customer = await loadCustomer(ports, run, customerId);
   if (customer.state.status !== 'active') return err(notFound('customer', customerId));
   if (!customer.state.cards.some((c) => c.card === cardId)) return err(notFound('card', cardId));
-  return ok({ customer, card: await loadCard(ports, cardId), customerId: customer.state.customerId });
+  return ok({ customer, card: await loadCard(ports, run, cardId), customerId: customer.state.customerId });
 };
 
 /** POST /v1/customers/{id}/cards/{card}: holder details and metadata; never cvc_check. */
@@ -201,8 +201,8 @@ export const updateCustomerCard = async (
   const parsed = parseInput(updateCustomerCardInput, input);
   if (!parsed.ok) return parsed;
   const params = parsed.value;
-  return attempt(ports, merchant, options, async (run) => {
-    const owned = await loadOwnedCard(ports, merchant, customerId, cardId);
+  return attempt(startRun(ports, merchant, options), ports, async (run) => {
+    const owned = await loadOwnedCard(ports, run, customerId, cardId);
     if (!owned.ok) return owned;
     const decided = cardDecider.decide(
       {
@@ -222,8 +222,8 @@ export const updateCustomerCard = async (
 
 /** DELETE /v1/customers/{id}/cards/{card}: the card is deleted and detached (the default moves on) together. */
 export const deleteCustomerCard = (ports: CommandPorts, merchant: MerchantId, customerId: string, cardId: string, options: CommandOptions = {}): Promise<Result<Done>> =>
-  attempt(ports, merchant, options, async (run) => {
-    const owned = await loadOwnedCard(ports, merchant, customerId, cardId);
+  attempt(startRun(ports, merchant, options), ports, async (run) => {
+    const owned = await loadOwnedCard(ports, run, customerId, cardId);
     if (!owned.ok) return owned;
     const { customer, card } = owned.value;
     const deleted = cardDecider.decide({ type: 'DeleteCard', cardId: unsafeId.card(cardId), merchant, customer: owned.value.customerId, at: run.at }, card.state);

@@ -14,26 +14,38 @@ import {
 /** An aggregate's state as loaded, with the revision to expect when appending to its stream. */
 export interface Loaded<State> {
   readonly stream: string;
+  /** The state before the command being run (its own events, from an earlier interrupted run, left out). */
   readonly state: State;
   /** -1 when the stream does not exist. */
   readonly revision: number;
+  /** This command's events are already in the stream: an earlier, interrupted run got this far. */
+  readonly done: boolean;
+  /** Those events. */
+  readonly recorded: readonly DomainEvent[];
 }
 
-/** Folds a stream into the decider's state. Events of another aggregate's type in the stream are a broken store. */
+/**
+ * Folds a stream into the decider's state. Events of another aggregate's type in the stream are a broken store.
+ * Events recorded under `correlationId` (this very command, run before and interrupted) are left out of the state
+ * and mark the stream done, so the command decides as it first did and appends only what is missing.
+ */
 export const load = async <State, Event extends DomainEvent>(
   events: EventStore,
   decider: Pick<Decider<unknown, State, Event>, 'evolve' | 'initialState'>,
   types: ReadonlySet<DomainEventType>,
   stream: string,
+  correlationId?: string,
 ): Promise<Loaded<State>> => {
   const stored = await events.readStream(stream);
   let state = decider.initialState;
+  const recorded: DomainEvent[] = [];
   for (const s of stored) {
     const event = decodeEvent(s);
     if (!types.has(event.type)) throw new Error(`Stream ${stream}@${s.revision} holds a ${event.type}, which does not belong there.`);
-    state = decider.evolve(state, event as Event);
+    if (correlationId !== undefined && s.metadata.correlationId === correlationId) recorded.push(event);
+    else state = decider.evolve(state, event as Event);
   }
-  return { stream, state, revision: stored.length === 0 ? -1 : stored[stored.length - 1]!.revision };
+  return { stream, state, revision: stored.length === 0 ? -1 : stored[stored.length - 1]!.revision, done: recorded.length > 0, recorded };
 };
 
 export const expectedOf = (loaded: Loaded<unknown>): ExpectedRevision => (loaded.revision === -1 ? 'no_stream' : loaded.revision);
@@ -46,7 +58,8 @@ export interface StreamAppend {
 
 export const toAppendRequests = (appends: readonly StreamAppend[], metadata: EventMetadata): AppendRequest[] =>
   appends
-    .filter((a) => a.events.length > 0)
+    // A stream this command already wrote (an earlier, interrupted run) is not written again.
+    .filter((a) => a.events.length > 0 && !a.loaded.done)
     .map((a) => ({
       stream: a.loaded.stream,
       expected: expectedOf(a.loaded),

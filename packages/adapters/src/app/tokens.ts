@@ -10,7 +10,7 @@ import {
   type Result,
   type TokenEvent,
 } from '@kessai/domain';
-import { commit, startRun, type CommandOptions, type CommandPorts, type Done } from './context.js';
+import { commit, startRun, type CommandOptions, type CommandPorts, type CommandRun, type Done } from './context.js';
 import { createTokenInput, parseInput, type CreateTokenInput } from './inputs.js';
 import { load } from './streams.js';
 
@@ -56,13 +56,13 @@ export const createToken = async (ports: CommandPorts, merchant: MerchantId, inp
   if (!inspected.ok) return inspected;
 
   const screening = await ports.network.screen({ card: inspected.value, at: run.at });
-  const tokenId = unsafeId.token(ports.ids.next('token'));
-  const cardId = unsafeId.card(ports.ids.next('card'));
+  const tokenId = unsafeId.token(run.ids.next('token'));
+  const cardId = unsafeId.card(run.ids.next('card'));
   const vaultRef = unsafeId.vault(`vault_${cardId}`);
   const verdict = screening.outcome === 'accepted' ? await ports.verifier.verify({ card: inspected.value, at: run.at }) : null;
   const fingerprint = await ports.vault.fingerprint(inspected.value.pan);
 
-  const loaded = await load(ports.events, tokenDecider, tokenEventTypes, tokenStream(tokenId));
+  const loaded = await load(ports.events, tokenDecider, tokenEventTypes, tokenStream(tokenId), run.correlationId);
   const decided = tokenDecider.decide(
     {
       type: 'CreateToken',
@@ -84,7 +84,7 @@ export const createToken = async (ports: CommandPorts, merchant: MerchantId, inp
 };
 
 /** Loads a token for spending, answering as PAY.JP does for an unknown id (404 on param `card`). */
-export const loadToken = async (ports: CommandPorts, id: string) => {
+export const loadToken = async (ports: CommandPorts, run: CommandRun, id: string) => {
   if (!/^tok_[0-9a-f]{28}$/.test(id)) return null;
-  return load(ports.events, tokenDecider, tokenEventTypes, tokenStream(id));
+  return load(ports.events, tokenDecider, tokenEventTypes, tokenStream(id), run.correlationId);
 };
