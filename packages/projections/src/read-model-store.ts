@@ -79,3 +79,28 @@ export interface ReadModelStore {
   drop(name: string): Promise<void>;
   generations(): Promise<readonly string[]>;
 }
+
+/**
+ * The port's checks on a batch, shared by every store so they refuse the same things: a batch with one bad write or
+ * checkpoint fails whole, before anything is stored.
+ */
+export const checkDocumentWrite = (write: DocumentWrite, i: number): void => {
+  const { collection, id, doc, index } = write;
+  const at = `write ${i} (${String(collection)}/${String(id)})`;
+  if (typeof collection !== 'string' || collection === '') throw new TypeError(`${at}: collection must be a non-empty string`);
+  if (typeof id !== 'string' || id === '') throw new TypeError(`${at}: id must be a non-empty string`);
+  if (doc === undefined) throw new TypeError(`${at}: doc is undefined (null deletes)`);
+  if (doc === null || index === null) return;
+  if (typeof index.merchant !== 'string' || index.merchant === '') throw new TypeError(`${at}: index.merchant must be a non-empty string`);
+  if (!Number.isSafeInteger(index.created)) throw new TypeError(`${at}: index.created must be an integer, got ${index.created}`);
+  if (!Number.isSafeInteger(index.seq)) throw new TypeError(`${at}: index.seq must be an integer, got ${index.seq}`);
+  if (typeof index.keys !== 'object' || index.keys === null) throw new TypeError(`${at}: index.keys must be an object`);
+  for (const [key, value] of Object.entries(index.keys))
+    if (typeof value !== 'string') throw new TypeError(`${at}: index.keys.${key} must be a string`);
+};
+
+export const checkCheckpoint = ({ projection, position }: Checkpoint): void => {
+  if (typeof projection !== 'string' || projection === '') throw new TypeError('checkpoint: projection must be a non-empty string');
+  if (!Number.isSafeInteger(position) || position < 0)
+    throw new RangeError(`checkpoint ${projection}: position must be an integer >= 0, got ${position}`);
+};

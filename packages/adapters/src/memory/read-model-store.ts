@@ -1,11 +1,13 @@
-import type {
-  Checkpoint,
-  DocumentIndex,
-  DocumentWrite,
-  Generation,
-  ListPage,
-  ListQuery,
-  ReadModelStore,
+import {
+  checkCheckpoint,
+  checkDocumentWrite,
+  type Checkpoint,
+  type DocumentIndex,
+  type DocumentWrite,
+  type Generation,
+  type ListPage,
+  type ListQuery,
+  type ReadModelStore,
 } from '@kessai/projections';
 import { newEntry, SortedEntries, type Entry } from './sorted-entries.js';
 
@@ -121,7 +123,7 @@ class MemoryGeneration implements Generation {
     try {
       if (this.#dropped) throw new Error(`Generation ${this.name} was dropped`);
       // Check everything first: a bad write must not leave half a batch applied.
-      writes.forEach(checkWrite);
+      writes.forEach(checkDocumentWrite);
       checkpoints.forEach(checkCheckpoint);
     } catch (e) {
       return Promise.reject(e as Error);
@@ -208,22 +210,3 @@ const sameSlot = (a: DocumentIndex | null, b: DocumentIndex | null): boolean =>
 
 const isCount = (n: number): boolean => Number.isInteger(n) && n >= 0;
 
-const checkWrite = (write: DocumentWrite, i: number): void => {
-  const { collection, id, doc, index } = write;
-  const at = `write ${i} (${String(collection)}/${String(id)})`;
-  if (typeof collection !== 'string' || collection === '') throw new TypeError(`${at}: collection must be a non-empty string`);
-  if (typeof id !== 'string' || id === '') throw new TypeError(`${at}: id must be a non-empty string`);
-  if (doc === undefined) throw new TypeError(`${at}: doc is undefined (null deletes)`);
-  if (doc === null || index === null) return;
-  if (typeof index.merchant !== 'string' || index.merchant === '') throw new TypeError(`${at}: index.merchant must be a non-empty string`);
-  if (!Number.isSafeInteger(index.created)) throw new TypeError(`${at}: index.created must be an integer, got ${index.created}`);
-  if (!Number.isSafeInteger(index.seq)) throw new TypeError(`${at}: index.seq must be an integer, got ${index.seq}`);
-  if (typeof index.keys !== 'object' || index.keys === null) throw new TypeError(`${at}: index.keys must be an object`);
-  for (const [key, value] of Object.entries(index.keys))
-    if (typeof value !== 'string') throw new TypeError(`${at}: index.keys.${key} must be a string`);
-};
-
-const checkCheckpoint = ({ projection, position }: Checkpoint): void => {
-  if (typeof projection !== 'string' || projection === '') throw new TypeError('checkpoint: projection must be a non-empty string');
-  if (!isCount(position)) throw new RangeError(`checkpoint ${projection}: position must be an integer >= 0, got ${position}`);
-};

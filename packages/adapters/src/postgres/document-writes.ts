@@ -1,4 +1,4 @@
-import type { Checkpoint, DocumentIndex, DocumentWrite } from '@kessai/projections';
+import { checkCheckpoint, checkDocumentWrite, type Checkpoint, type DocumentIndex, type DocumentWrite } from '@kessai/projections';
 
 /**
  * A commit's writes reduced to one change per document, so that each can go into one bulk statement (an upsert
@@ -16,7 +16,7 @@ export type DocumentChange =
 export const foldWrites = (writes: readonly DocumentWrite[]): DocumentChange[] => {
   const changes = new Map<string, DocumentChange>();
   writes.forEach((write, i) => {
-    checkWrite(write, i);
+    checkDocumentWrite(write, i);
     const { collection, id, doc, index } = write;
     const key = `${collection}\u0000${id}`;
     if (doc === null) {
@@ -44,24 +44,3 @@ export const foldCheckpoints = (checkpoints: readonly Checkpoint[]): Checkpoint[
   return [...last].map(([projection, position]) => ({ projection, position }));
 };
 
-/** The memory store's checks: a batch with one bad write fails whole, before anything is sent. */
-const checkWrite = (write: DocumentWrite, i: number): void => {
-  const { collection, id, doc, index } = write;
-  const at = `write ${i} (${String(collection)}/${String(id)})`;
-  if (typeof collection !== 'string' || collection === '') throw new TypeError(`${at}: collection must be a non-empty string`);
-  if (typeof id !== 'string' || id === '') throw new TypeError(`${at}: id must be a non-empty string`);
-  if (doc === undefined) throw new TypeError(`${at}: doc is undefined (null deletes)`);
-  if (doc === null || index === null) return;
-  if (typeof index.merchant !== 'string' || index.merchant === '') throw new TypeError(`${at}: index.merchant must be a non-empty string`);
-  if (!Number.isSafeInteger(index.created)) throw new TypeError(`${at}: index.created must be an integer, got ${index.created}`);
-  if (!Number.isSafeInteger(index.seq)) throw new TypeError(`${at}: index.seq must be an integer, got ${index.seq}`);
-  if (typeof index.keys !== 'object' || index.keys === null) throw new TypeError(`${at}: index.keys must be an object`);
-  for (const [key, value] of Object.entries(index.keys))
-    if (typeof value !== 'string') throw new TypeError(`${at}: index.keys.${key} must be a string`);
-};
-
-const checkCheckpoint = ({ projection, position }: Checkpoint): void => {
-  if (typeof projection !== 'string' || projection === '') throw new TypeError('checkpoint: projection must be a non-empty string');
-  if (!Number.isSafeInteger(position) || position < 0)
-    throw new RangeError(`checkpoint ${projection}: position must be an integer >= 0, got ${position}`);
-};
