@@ -34,8 +34,8 @@ export const EXPECTED_CODES = { no_stream: -1, stream_exists: -2, any: -3 } as c
 export const eventStoreMigration = (schema: string): string => {
   const s = ident(schema);
   // Advisory lock keys: (class, object) pairs, the class derived from the schema so two schemas do not contend.
-  const streamLockClass = `hashtext(${literal(`kessai:${schema}:stream`)})`;
-  const sectionLock = `hashtext(${literal(`kessai:${schema}:positions`)}), 0`;
+  const streamLockClass = streamLockClassSql(schema);
+  const sectionLock = sectionLockSql(schema);
   return `
 CREATE SEQUENCE ${s}.event_positions AS bigint START 1 CACHE 1 NO CYCLE;
 
@@ -182,6 +182,9 @@ $fn$;
 
 /** The key of the positions section, for callers that hold it for a whole transaction (imports). */
 export const sectionLockSql = (schema: string): string => `hashtext(${literal(`kessai:${schema}:positions`)}), 0`;
+
+/** The class of the per-stream advisory locks (the object is the stream name's hash). */
+export const streamLockClassSql = (schema: string): string => `hashtext(${literal(`kessai:${schema}:stream`)})`;
 
 /** A SQL string literal (for checked names only). */
 const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;

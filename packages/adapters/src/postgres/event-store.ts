@@ -10,6 +10,7 @@ import {
   type StoredEvent,
 } from '@kessai/domain';
 import type { Pool, PoolClient } from 'pg';
+import { AppendQueue, type PendingAppend } from './append-queue.js';
 import { checkEvent, checkRevision, checkStream, EVENT_COLUMNS, sqlLimit, storedEventOf, type EventRow } from './event-rows.js';
 import { importEvents, type ImportOptions } from './event-import.js';
 import { EXPECTED_CODES } from './event-store-schema.js';
@@ -26,10 +27,21 @@ export interface PostgresEventStoreOptions {
    * (default 5,000 ms; 0: never wait). See `PostgresEventStore`.
    */
   readonly readYourWritesTimeoutMs?: number;
+  /**
+   * How many append statements this store runs at once (default 2). Appends made while that many are running
+   * wait and then go together in one statement: one round trip and one commit for all of them (see AppendQueue).
+   * Infinity sends every append on its own.
+   */
+  readonly appendsInFlight?: number;
 }
 
 /** Anything that runs a query: the pool (each append its own transaction) or a client inside a caller's transaction. */
 type Queryable = Pick<Pool, 'query'> | Pick<PoolClient, 'query'>;
+
+/** What `append_events` answered: each request's revision before it and the first position, or the first conflict. */
+type AppendOutcome =
+  | { readonly ok: true; readonly results: readonly AppendResult[] }
+  | { readonly ok: false; readonly conflict: number; readonly actual: number };
 
 interface AppendRow {
   readonly conflict: number | null;
@@ -40,8 +52,9 @@ interface AppendRow {
 
 /**
  * The PostgreSQL event store. An append is one statement (`append_events`, see event-store-schema.ts for why it
- * is a function and how it keeps global reads gap-free); `readAll` and `headPosition` only show events whose
- * transaction is older than every transaction still running, which is always a prefix of the log.
+ * is a function and how it keeps global reads gap-free; appends made concurrently through one store may share a
+ * statement, see AppendQueue); `readAll` and `headPosition` only show events whose transaction is older than every
+ * transaction still running, which is always a prefix of the log.
  *
  * That horizon is server-wide: while any older transaction on the server is still running (another application's
  * too), new events stay out of view. So that a caller can read what it has just written (a command followed by an
@@ -59,6 +72,7 @@ export class PostgresEventStore implements EventStore {
   readonly #waitMs: number;
   /** The highest position this instance appended and saw committed. */
   #ownHead = 0;
+  readonly #queue: AppendQueue;
 
   constructor(options: PostgresEventStoreOptions) {
     this.#pool = options.pool;
@@ -66,6 +80,7 @@ export class PostgresEventStore implements EventStore {
     this.#clock = options.clock;
     this.#sql = statements(this.schema);
     this.#waitMs = options.readYourWritesTimeoutMs ?? 5_000;
+    this.#queue = new AppendQueue(options.appendsInFlight ?? 2, (group) => this.#sendGroup(group));
   }
 
   async append(request: AppendRequest): Promise<AppendResult> {
@@ -74,7 +89,9 @@ export class PostgresEventStore implements EventStore {
   }
 
   async appendMany(requests: readonly AppendRequest[]): Promise<readonly AppendResult[]> {
-    const results = await this.#append(this.#pool, requests);
+    if (requests.length === 0) return [];
+    checkRequests(requests);
+    const results = await this.#queue.enqueue(requests, this.#clock === undefined ? null : this.#clock.now());
     for (const { position } of results) this.#ownHead = Math.max(this.#ownHead, position);
     return results;
   }
@@ -84,8 +101,10 @@ export class PostgresEventStore implements EventStore {
    * must be the transaction's first write, so once per transaction, or the database refuses it (see
    * event-store-schema.ts); the events become visible to `readAll` when the caller commits.
    */
-  appendWithin(client: PoolClient, requests: readonly AppendRequest[]): Promise<readonly AppendResult[]> {
-    return this.#append(client, requests);
+  async appendWithin(client: PoolClient, requests: readonly AppendRequest[]): Promise<readonly AppendResult[]> {
+    if (requests.length === 0) return [];
+    checkRequests(requests);
+    return this.#appendAlone(client, requests, this.#clock === undefined ? null : this.#clock.now());
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent[]> {
@@ -96,7 +115,8 @@ export class PostgresEventStore implements EventStore {
     // No visibility horizon here: a command handler must see its stream's latest committed revision, and the
     // per-stream lock already orders a stream's events.
     const sql = options.direction === 'backwards' ? this.#sql.readStreamBackwards : this.#sql.readStreamForwards;
-    const { rows } = await this.#pool.query<EventRow>(sql, [stream, from, to, limit]);
+    const name = options.direction === 'backwards' ? this.#sql.readStreamBackwardsName : this.#sql.readStreamForwardsName;
+    const { rows } = await this.#pool.query<EventRow>({ name, text: sql, values: [stream, from, to, limit] });
     return rows.map(storedEventOf);
   }
 
@@ -106,7 +126,7 @@ export class PostgresEventStore implements EventStore {
     const limit = sqlLimit(options.limit);
     if (limit === 0) return [];
     const rows = await this.#whenOwnWritesShow(
-      async () => (await this.#pool.query<EventRow>(this.#sql.readAll, [after, limit])).rows,
+      async () => (await this.#pool.query<EventRow>({ name: this.#sql.readAllName, text: this.#sql.readAll, values: [after, limit] })).rows,
       (rows) => rows.length === limit || (rows.length === 0 ? after : toSafeInteger(rows[rows.length - 1]!.position, 'position')) >= this.#ownHead,
     );
     return rows.map(storedEventOf);
@@ -142,44 +162,85 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  async #append(db: Queryable, requests: readonly AppendRequest[]): Promise<readonly AppendResult[]> {
-    if (requests.length === 0) return [];
-    const streams: string[] = [];
-    const expected: number[] = [];
-    const counts: number[] = [];
-    const events: unknown[] = [];
-    requests.forEach((request, i) => {
-      streams.push(checkStream(request.stream));
-      expected.push(expectedCode(request.expected));
-      counts.push(request.events.length);
-      for (const event of request.events) {
-        checkEvent(event);
-        events.push([i + 1, event.type, event.version, event.data ?? null, event.metadata]);
+  /**
+   * Sends calls the queue grouped. One call: as it is. Several: one statement for all, each call given its own
+   * slice of the results; when that statement is refused (a conflict, or any error the database reported, so
+   * nothing was written), each call is sent again on its own, so that it gets exactly the answer it would have had
+   * alone. An error that leaves the outcome unknown (a lost connection) fails every call of the group, as it would
+   * have failed each of them.
+   */
+  async #sendGroup(group: readonly PendingAppend[]): Promise<void> {
+    const first = group[0]!;
+    if (group.length === 1) {
+      try {
+        first.resolve(await this.#appendAlone(this.#pool, first.requests, first.recordedAt));
+      } catch (e) {
+        first.reject(e);
       }
-    });
-    const recordedAt = this.#clock === undefined ? null : new Date(this.#clock.now());
-    let row: AppendRow | undefined;
+      return;
+    }
+    const requests = group.flatMap((p) => p.requests);
+    let outcome: AppendOutcome | undefined;
+    let values: unknown[] | undefined;
     try {
-      ({ rows: [row] } = await db.query<AppendRow>(this.#sql.append, [streams, expected, counts, JSON.stringify(events), recordedAt]));
+      values = appendValues(requests, first.recordedAt);
+    } catch {
+      // Data that does not encode (one call's): each call alone, so that only that call fails.
+    }
+    if (values !== undefined)
+      try {
+        outcome = await this.#send(this.#pool, requests, values);
+      } catch (e) {
+        if (sqlState(e) === undefined) throw e;
+      }
+    if (outcome?.ok === true) {
+      let from = 0;
+      for (const pending of group) {
+        pending.resolve(outcome.results.slice(from, from + pending.requests.length));
+        from += pending.requests.length;
+      }
+      return;
+    }
+    for (const pending of group) {
+      try {
+        pending.resolve(await this.#appendAlone(this.#pool, pending.requests, pending.recordedAt));
+      } catch (e) {
+        pending.reject(e);
+      }
+    }
+  }
+
+  /** One appendMany call in one statement: its results, or the conflict that refused it. */
+  async #appendAlone(db: Queryable, requests: readonly AppendRequest[], recordedAt: number | null): Promise<readonly AppendResult[]> {
+    let outcome: AppendOutcome;
+    try {
+      outcome = await this.#send(db, requests, appendValues(requests, recordedAt));
     } catch (e) {
       // The function finds conflicts before writing; a unique violation means a writer bypassed it. Same answer.
       if (sqlState(e) === UNIQUE_VIOLATION && (e as { constraint?: unknown }).constraint === 'events_stream_revision')
         throw await this.#conflictAfterRace(requests);
       throw e;
     }
+    if (outcome.ok) return outcome.results;
+    const request = requests[outcome.conflict - 1] as AppendRequest;
+    throw new WrongExpectedRevisionError(request.stream, request.expected, outcome.actual);
+  }
+
+  /** One `append_events` call (a named statement: parsed and planned once per connection). */
+  async #send(db: Queryable, requests: readonly AppendRequest[], values: unknown[]): Promise<AppendOutcome> {
+    const { rows } = await db.query<AppendRow>({ name: this.#sql.appendName, text: this.#sql.append, values });
+    const row = rows[0];
     if (row === undefined) throw new Error('append_events returned no row');
-    if (row.conflict !== null) {
-      const request = requests[row.conflict - 1] as AppendRequest;
-      throw new WrongExpectedRevisionError(request.stream, request.expected, toSafeInteger(row.actual ?? -1, 'revision'));
-    }
+    if (row.conflict !== null) return { ok: false, conflict: row.conflict, actual: toSafeInteger(row.actual ?? -1, 'revision') };
     const bases = row.bases ?? [];
     let position = toSafeInteger(row.first_position ?? 0, 'position') - 1;
-    return requests.map((request, i) => {
+    const results = requests.map((request, i) => {
       const base = toSafeInteger(bases[i] ?? -1, 'revision');
       const count = request.events.length;
       position += count;
       return { stream: request.stream, revision: base + count, position: count === 0 ? 0 : position };
     });
+    return { ok: true, results };
   }
 
   /** The conflict to report when the database refused a write: the first request whose stream moved on. */
@@ -192,10 +253,41 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
+/** `append_events`' parameters for these requests. */
+const appendValues = (requests: readonly AppendRequest[], recordedAt: number | null): unknown[] => {
+  const streams: string[] = [];
+  const expected: number[] = [];
+  const counts: number[] = [];
+  const events: unknown[] = [];
+  requests.forEach((request, i) => {
+    streams.push(request.stream);
+    expected.push(expectedCode(request.expected));
+    counts.push(request.events.length);
+    for (const event of request.events) events.push([i + 1, event.type, event.version, event.data ?? null, event.metadata]);
+  });
+  return [streams, expected, counts, JSON.stringify(events), recordedAt === null ? null : new Date(recordedAt)];
+};
+
+/** The same checks as the memory store, made before anything is queued or sent. */
+const checkRequests = (requests: readonly AppendRequest[]): void => {
+  for (const request of requests) {
+    checkStream(request.stream);
+    for (const event of request.events) checkEvent(event);
+  }
+};
+
 /** Numbers that can never match (not an integer, below -1) become a code that never matches, as in memory. */
 const expectedCode = (expected: ExpectedRevision): number => {
   if (typeof expected === 'number') return Number.isSafeInteger(expected) && expected >= -1 ? expected : -4;
   return EXPECTED_CODES[expected];
+};
+
+/** Short names for prepared statements, one per schema (a server truncates names past 63 bytes). */
+const prefixes = new Map<string, string>();
+const statementPrefix = (schema: string): string => {
+  let prefix = prefixes.get(schema);
+  if (prefix === undefined) prefixes.set(schema, (prefix = `kessai_es${prefixes.size + 1}`));
+  return prefix;
 };
 
 const statements = (schema: string) => {
@@ -204,7 +296,12 @@ const statements = (schema: string) => {
   // would be evaluated row by row.
   const horizon = '(SELECT pg_snapshot_xmin(pg_current_snapshot()))';
   return {
+    // A named statement's name stands for one text on a connection, and the schema is part of the text.
+    appendName: `${statementPrefix(schema)}_append`,
     append: `SELECT conflict, actual, bases, first_position FROM ${s}.append_events($1::text[], $2::bigint[], $3::integer[], $4::jsonb, $5::timestamptz)`,
+    readAllName: `${statementPrefix(schema)}_read_all`,
+    readStreamForwardsName: `${statementPrefix(schema)}_read_stream`,
+    readStreamBackwardsName: `${statementPrefix(schema)}_read_stream_back`,
     readAll: `SELECT ${EVENT_COLUMNS} FROM ${s}.events
       WHERE position > $1 AND transaction_id < ${horizon} ORDER BY position LIMIT $2`,
     head: `SELECT position FROM ${s}.events WHERE transaction_id < ${horizon} ORDER BY position DESC LIMIT 1`,

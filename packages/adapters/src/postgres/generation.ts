@@ -11,8 +11,8 @@ const SCAN_PAGE = 1_000;
  * One generation: its documents in their own table (read-model-schema.ts), its checkpoints in `rm_checkpoints`.
  * A commit is one transaction of at most four statements whatever its size: deletions, upserts that set the
  * index columns, upserts that keep them (`index: null` on an update), and the checkpoints. Each statement takes
- * the whole batch as a few array parameters zipped by `ROWS FROM (unnest(...), ...)`, and the documents as a
- * single JSON array, so the cost per document is the database's work on the row, not a round trip or a parse.
+ * the whole batch as a few JSON arrays, one per column, zipped by `ROWS FROM (json_array_elements...)`, so the
+ * cost per document is the database's work on the row, not a round trip or a parse.
  */
 export class PostgresGeneration implements Generation {
   readonly name: string;
@@ -103,27 +103,43 @@ export class PostgresGeneration implements Generation {
   }
 
   async #applyChanges(client: PoolClient, changes: readonly DocumentChange[]): Promise<void> {
-    const deletes: DocumentChange[] = [];
-    const sets: Extract<DocumentChange, { kind: 'set' }>[] = [];
-    const keeps: Extract<DocumentChange, { kind: 'keep' }>[] = [];
+    // Every column goes as one JSON array: JSON.stringify is native, where pg's text-array encoding escapes each
+    // element in JavaScript.
+    const deletes = { collections: [] as string[], ids: [] as string[] };
+    const sets = { collections: [] as string[], ids: [] as string[], docs: [] as unknown[], merchants: [] as (string | null)[], created: [] as (number | null)[], seqs: [] as (number | null)[], keys: [] as unknown[] };
+    const keeps = { collections: [] as string[], ids: [] as string[], docs: [] as unknown[] };
     for (const change of changes) {
-      if (change.kind === 'delete') deletes.push(change);
-      else if (change.kind === 'set') sets.push(change);
-      else keeps.push(change);
+      if (change.kind === 'delete') {
+        deletes.collections.push(change.collection);
+        deletes.ids.push(change.id);
+      } else if (change.kind === 'set') {
+        const { index } = change;
+        sets.collections.push(change.collection);
+        sets.ids.push(change.id);
+        sets.docs.push(change.doc);
+        sets.merchants.push(index?.merchant ?? null);
+        sets.created.push(index?.created ?? null);
+        sets.seqs.push(index?.seq ?? null);
+        sets.keys.push(index?.keys ?? null);
+      } else {
+        keeps.collections.push(change.collection);
+        keeps.ids.push(change.id);
+        keeps.docs.push(change.doc);
+      }
     }
-    if (deletes.length > 0) await this.#queryOn(client, this.#sql.delete, [deletes.map((c) => c.collection), deletes.map((c) => c.id)]);
-    if (sets.length > 0)
+    const json = JSON.stringify;
+    if (deletes.ids.length > 0) await this.#queryOn(client, this.#sql.delete, [json(deletes.collections), json(deletes.ids)]);
+    if (sets.ids.length > 0)
       await this.#queryOn(client, this.#sql.upsertIndexed, [
-        sets.map((c) => c.collection),
-        sets.map((c) => c.id),
-        JSON.stringify(sets.map((c) => c.doc)),
-        sets.map((c) => c.index?.merchant ?? null),
-        sets.map((c) => c.index?.created ?? null),
-        sets.map((c) => c.index?.seq ?? null),
-        JSON.stringify(sets.map((c) => c.index?.keys ?? null)),
+        json(sets.collections),
+        json(sets.ids),
+        json(sets.docs),
+        json(sets.merchants),
+        json(sets.created),
+        json(sets.seqs),
+        json(sets.keys),
       ]);
-    if (keeps.length > 0)
-      await this.#queryOn(client, this.#sql.upsertKeepingIndex, [keeps.map((c) => c.collection), keeps.map((c) => c.id), JSON.stringify(keeps.map((c) => c.doc))]);
+    if (keeps.ids.length > 0) await this.#queryOn(client, this.#sql.upsertKeepingIndex, [json(keeps.collections), json(keeps.ids), json(keeps.docs)]);
   }
 
   #query<Row extends object>(sql: string, values: unknown[]) {
@@ -149,20 +165,23 @@ const statements = (schema: string, id: number) => {
   return {
     table,
     get: `SELECT doc FROM ${table} WHERE collection = $1 AND id = $2`,
-    getMany: `SELECT id, doc FROM ${table} WHERE collection = $1 AND id = ANY ($2::text[])`,
+    // A join on the ids, not `id = ANY (...)`: a generation being rebuilt has no statistics yet, and the planner
+    // then reads the whole collection through a bitmap scan and filters it, instead of looking up each id.
+    getMany: `SELECT t.id, t.doc FROM unnest($2::text[]) AS k(id) JOIN ${table} AS t ON t.collection = $1 AND t.id = k.id`,
     scan: `SELECT id, doc FROM ${table} WHERE collection = $1 AND id > $2 ORDER BY id LIMIT $3`,
-    delete: `DELETE FROM ${table} AS t USING ROWS FROM (unnest($1::text[]), unnest($2::text[])) AS w(collection, id)
+    delete: `DELETE FROM ${table} AS t USING ROWS FROM (json_array_elements_text($1::json), json_array_elements_text($2::json)) AS w(collection, id)
       WHERE t.collection = w.collection AND t.id = w.id`,
     upsertIndexed: `INSERT INTO ${table} (collection, id, doc, merchant, created, seq, keys)
-      SELECT w.collection, w.id, w.doc, w.merchant, w.created, w.seq, nullif(w.keys, 'null'::jsonb)
-      FROM ROWS FROM (unnest($1::text[]), unnest($2::text[]), json_array_elements($3::json), unnest($4::text[]),
-                      unnest($5::bigint[]), unnest($6::bigint[]), jsonb_array_elements($7::jsonb))
+      SELECT w.collection, w.id, w.doc, w.merchant, w.created::bigint, w.seq::bigint, nullif(w.keys, 'null'::jsonb)
+      FROM ROWS FROM (json_array_elements_text($1::json), json_array_elements_text($2::json), json_array_elements($3::json),
+                      json_array_elements_text($4::json), json_array_elements_text($5::json), json_array_elements_text($6::json),
+                      jsonb_array_elements($7::jsonb))
         AS w(collection, id, doc, merchant, created, seq, keys)
       ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc, merchant = excluded.merchant,
         created = excluded.created, seq = excluded.seq, keys = excluded.keys`,
     upsertKeepingIndex: `INSERT INTO ${table} (collection, id, doc)
-      SELECT w.collection, w.id, w.doc FROM ROWS FROM (unnest($1::text[]), unnest($2::text[]), json_array_elements($3::json))
-        AS w(collection, id, doc)
+      SELECT w.collection, w.id, w.doc
+      FROM ROWS FROM (json_array_elements_text($1::json), json_array_elements_text($2::json), json_array_elements($3::json)) AS w(collection, id, doc)
       ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc`,
     checkpoints: `INSERT INTO ${ident(schema)}.rm_checkpoints (generation, projection, position)
       SELECT $1, c.projection, c.position FROM unnest($2::text[], $3::bigint[]) AS c(projection, position)

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { appendFunctionMigration } from './append-function.js';
 import { cardVaultMigration } from './card-vault-schema.js';
 import { eventStoreMigration } from './event-store-schema.js';
 import { readModelMigration } from './read-model-schema.js';
@@ -16,6 +17,7 @@ export const migrations: readonly Migration[] = [
   { version: 1, name: 'event store', sql: eventStoreMigration },
   { version: 2, name: 'read models', sql: readModelMigration },
   { version: 3, name: 'card vault', sql: cardVaultMigration },
+  { version: 4, name: 'cheaper append_events', sql: appendFunctionMigration },
 ];
 
 export interface MigrateOptions {

@@ -1,7 +1,8 @@
 import type { EventStore, StoredEvent } from '@kessai/domain';
 import { toProjected, type ProjectedEvent } from '../event.js';
+import type { DocumentAccess } from '../view.js';
 import type { Generation, ReadModelStore } from '../read-model-store.js';
-import { DocumentCache } from './document-cache.js';
+import { DocumentCache, type DocumentCacheStats } from './document-cache.js';
 import { diffGenerations, type DiffReport } from './diff.js';
 import { reportedCollections, type ViewSet } from './view-set.js';
 
@@ -17,6 +18,12 @@ export interface RunnerOptions {
   readonly views: ViewSet;
   /** Events per read and per commit. */
   readonly batchSize?: number;
+  /**
+   * Documents kept in memory between batches (default: no limit). A rebuild of millions of events makes millions
+   * of documents; with a limit, the least recently used leave memory once committed and are read back from the
+   * generation if an event needs them again (see DocumentCache).
+   */
+  readonly cacheLimit?: number;
 }
 
 export interface RebuildOptions {
@@ -38,6 +45,8 @@ export interface RebuildResult {
   readonly position: number;
   readonly activated: boolean;
   readonly diff: DiffReport | null;
+  /** What the document cache did (how many documents left memory and were read back). */
+  readonly cache: DocumentCacheStats;
 }
 
 /**
@@ -50,6 +59,7 @@ export class ProjectionRunner {
   private readonly readModels: ReadModelStore;
   private readonly viewSet: ViewSet;
   private readonly batchSize: number;
+  private readonly cacheLimit: number;
   /** Catch-ups on one generation run one at a time, or two could apply the same events twice. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -58,6 +68,7 @@ export class ProjectionRunner {
     this.readModels = options.readModels;
     this.viewSet = options.views;
     this.batchSize = options.batchSize ?? 1000;
+    this.cacheLimit = options.cacheLimit ?? Number.POSITIVE_INFINITY;
   }
 
   /** Brings the live generation up to the store's head (inline mode calls it after each command). */
@@ -66,7 +77,7 @@ export class ProjectionRunner {
       const generation = await this.readModels.active();
       // A generation this view set never wrote to is empty: memory holds the whole truth, as in a rebuild.
       const fresh = (await generation.checkpoint(this.viewSet.name)) === 0;
-      return this.project(generation, new DocumentCache(fresh), { ...(onProgress ? { onProgress } : {}) }, !fresh);
+      return this.project(generation, this.cache(fresh), { ...(onProgress ? { onProgress } : {}) }, !fresh);
     });
     this.queue = run.catch(() => undefined);
     return run;
@@ -82,10 +93,10 @@ export class ProjectionRunner {
     const generation = await this.readModels.generation(name);
     const resumeFrom = await generation.checkpoint(this.viewSet.name);
     // A generation built from nothing holds every document in memory: a miss means absent, no store read needed.
-    const cache = new DocumentCache(resumeFrom === 0);
+    const cache = this.cache(resumeFrom === 0);
     const progress = await this.project(generation, cache, options, false);
     if (options.stopAfter !== undefined && progress.position < progress.head)
-      return { generation: name, previous: live.name, processed: progress.processed, position: progress.position, activated: false, diff: null };
+      return { generation: name, previous: live.name, processed: progress.processed, position: progress.position, activated: false, diff: null, cache: cache.stats };
     // Events appended while rebuilding: catch up on them too, then switch.
     const caughtUp = await this.project(generation, cache, {}, false);
     const diff = options.diff === false ? null : await diffGenerations(live, generation, reportedCollections);
@@ -98,6 +109,7 @@ export class ProjectionRunner {
       position: caughtUp.position,
       activated: activate,
       diff,
+      cache: cache.stats,
     };
   }
 
@@ -109,10 +121,22 @@ export class ProjectionRunner {
     const generation = await target.active();
     const include = 'position' in asOf ? (e: StoredEvent) => e.position <= asOf.position : (e: StoredEvent) => e.metadata.occurredAt <= asOf.time;
     const stopAt = 'position' in asOf ? asOf.position : Number.POSITIVE_INFINITY;
-    await this.project(generation, new DocumentCache(true), { stopAfter: stopAt }, false, include);
+    await this.project(generation, this.cache(true), { stopAfter: stopAt }, false, include);
     return generation;
   }
 
+  private cache(authoritative: boolean): DocumentCache {
+    return new DocumentCache(authoritative, { limit: this.cacheLimit });
+  }
+
+  /**
+   * Reads, applies and commits batch after batch. Three things overlap, each waiting only for what it needs: the
+   * read of the next batch runs while the views apply the current one, and the commit of a batch runs while the
+   * views apply the next. Commits still go one at a time and in order, each with the checkpoint of the documents it
+   * carries, so a crash leaves the generation at the end of some batch, as before. A batch's documents stay in
+   * memory until its commit is done (DocumentCache.committed), so no store read can miss a write in flight.
+   * Catch-ups on a live generation forget documents after each batch and do not overlap commits.
+   */
   private async project(
     generation: Generation,
     cache: DocumentCache,
@@ -122,33 +146,75 @@ export class ProjectionRunner {
     include: (e: StoredEvent) => boolean = () => true,
   ): Promise<Progress> {
     const checkpointName = this.viewSet.name;
-    const authoritative = cache.authoritative;
     let position = await generation.checkpoint(checkpointName);
     const head = await this.events.headPosition();
     const limit = options.stopAfter ?? Number.POSITIVE_INFINITY;
+    const read = (after: number): Promise<readonly StoredEvent[]> =>
+      handled(after < limit ? this.events.readAll({ after, limit: Math.min(this.batchSize, limit - after) }) : Promise.resolve([]));
     let processed = 0;
-    while (position < limit) {
-      const batch = await this.events.readAll({ after: position, limit: Math.min(this.batchSize, limit - position) });
-      if (batch.length === 0) break;
-      for (const stored of batch) {
-        if (!include(stored)) continue;
-        const projected = toProjected(stored);
-        if (authoritative) this.applyViews(projected, cache);
-        else await cache.applyEvent(generation, () => this.applyViews(projected, cache));
+    /** The commit in flight, with what to report once it is done. */
+    let committing: { readonly done: Promise<void>; readonly batch: number; readonly progress: Progress } | undefined;
+    const settle = async () => {
+      if (committing === undefined) return;
+      const { done, batch, progress } = committing;
+      committing = undefined;
+      await done;
+      cache.committed(batch);
+      options.onProgress?.(progress);
+    };
+    let next = read(position);
+    try {
+      while (position < limit) {
+        const batch = await next;
+        if (batch.length === 0) break;
+        const last = batch[batch.length - 1]!.position;
+        next = read(last);
+        const projected: ProjectedEvent[] = [];
+        for (const stored of batch) if (include(stored)) projected.push(toProjected(stored));
+        if (!cache.missesPossible) for (const event of projected) this.applyViews(event, cache);
+        else {
+          // Documents memory does not hold are fetched for the whole batch at once, not one event at a time (a
+          // few events, as an inline catch-up after a command, are not worth a probing pass).
+          if (projected.length >= PREFETCH_MIN_EVENTS)
+            await cache.prefetch(generation, projected.length, (i, docs) => this.applyViews(projected[i]!, docs));
+          for (const event of projected) {
+            const missed = cache.applyEvent(generation, () => this.applyViews(event, cache));
+            if (missed !== undefined) await missed;
+          }
+        }
+        position = last;
+        processed += batch.length;
+        const taken = cache.nextBatch;
+        const writes = cache.takeWrites();
+        await settle();
+        committing = { done: handled(generation.commit(writes, [{ projection: checkpointName, position }])), batch: taken, progress: { processed, position, head: Math.max(head, position) } };
+        if (forgetBetweenBatches) {
+          await settle();
+          cache.clear();
+        }
       }
-      position = batch[batch.length - 1]!.position;
-      processed += batch.length;
-      await generation.commit(cache.takeWrites(), [{ projection: checkpointName, position }]);
-      if (forgetBetweenBatches) cache.clear();
-      options.onProgress?.({ processed, position, head: Math.max(head, position) });
+      await settle();
+    } finally {
+      // On a failure, leave nothing running behind: the commit in flight ends (its error is the one to report if
+      // nothing failed before it), and the read ahead is not awaited by anyone.
+      if (committing !== undefined) await committing.done.catch(() => undefined);
     }
     return { processed, position, head: Math.max(head, position) };
   }
 
-  private applyViews(event: ProjectedEvent, cache: DocumentCache): void {
-    for (const view of this.viewSet.views) if (view.handles.has(event.event.type)) view.apply(event, cache);
+  private applyViews(event: ProjectedEvent, docs: DocumentAccess): void {
+    for (const view of this.viewSet.views) if (view.handles.has(event.event.type)) view.apply(event, docs);
   }
 }
+
+/** Batches smaller than this apply their misses one by one, without `DocumentCache.prefetch`. */
+const PREFETCH_MIN_EVENTS = 32;
+
+/** Marks a promise as handled (it is awaited later, maybe after it settles), so a failure is not reported twice. */
+const handled = <T>(promise: Promise<T>): Promise<T> => {
+  promise.catch(() => undefined);
+  return promise;
+};
 
 const nextGenerationName = (live: string, existing: readonly string[]): string => {
   const numbers = existing.map((n) => /-(\d+)$/.exec(n)?.[1]).filter((n): n is string => n !== undefined).map(Number);
