@@ -14,12 +14,18 @@ export const parseWindow = (text: string): { from: number; to: number } => {
   return { from, to };
 };
 
+/**
+ * Documents a PostgreSQL rebuild keeps in memory (the rest is read back when needed): about 25,000 keeps a
+ * 1M-event rebuild under 512 MiB at no cost in speed (docs/benchmarks.md). Memory sources keep everything.
+ */
+const PG_CACHE_LIMIT = 25_000;
+
 /** A JSONL file loaded into memory, or (with --pg) the PostgreSQL store as it is. */
 const openSource = async (file: string | undefined, flags: PgFlags): Promise<Source> => {
   if (flags.pg !== undefined) {
     if (file !== undefined) throw new Error('Give a JSONL file or --pg, not both (to load a file into PostgreSQL, use `kessai import`).');
     const pg = await openPostgres({ ...flags, pg: flags.pg });
-    return { events: pg.events, readModels: pg.readModels, label: 'PostgreSQL', close: () => pg.close() };
+    return { events: pg.events, readModels: pg.readModels, label: 'PostgreSQL', cacheLimit: PG_CACHE_LIMIT, close: () => pg.close() };
   }
   if (file === undefined) throw new Error('Give a JSONL file, or --pg <url> to read a PostgreSQL store.');
   const loading = new Progress(`reading ${file}`, 1);
@@ -28,11 +34,20 @@ const openSource = async (file: string | undefined, flags: PgFlags): Promise<Sou
   return memorySource(events, file);
 };
 
+const runnerOf = (source: Source) =>
+  new ProjectionRunner({
+    events: source.events,
+    readModels: source.readModels,
+    views: payjpViews(),
+    batchSize: 5_000,
+    ...(source.cacheLimit === undefined ? {} : { cacheLimit: source.cacheLimit }),
+  });
+
 /** Brings the live read models up to the head of the store, with progress. */
 const catchUp = async (source: Source) => {
   const head = await source.events.headPosition();
   const projecting = new Progress('projecting read models', head);
-  await new ProjectionRunner({ events: source.events, readModels: source.readModels, views: payjpViews(), batchSize: 5_000 }).catchUp((p) => projecting.update(p.position));
+  await runnerOf(source).catchUp((p) => projecting.update(p.position));
   projecting.done();
   return head;
 };
@@ -70,7 +85,7 @@ export const runRebuild = async (file: string | undefined, options: PgFlags & { 
   const source = await openSource(file, options);
   try {
     const head = await catchUp(source);
-    const runner = new ProjectionRunner({ events: source.events, readModels: source.readModels, views: payjpViews(), batchSize: 5_000 });
+    const runner = runnerOf(source);
     const rebuilding = new Progress('rebuilding beside the live generation', head);
     const result = await runner.rebuild({ onProgress: (p) => rebuilding.update(p.position) });
     rebuilding.done(`${result.processed.toLocaleString('en-US')} events into generation ${result.generation}`);

@@ -53,6 +53,8 @@ export interface Source {
   readonly events: EventStore;
   readonly readModels: ReadModelStore;
   readonly label: string;
+  /** Documents a rebuild may keep in memory (none given: all). */
+  readonly cacheLimit?: number;
   close(): Promise<void>;
 }
 

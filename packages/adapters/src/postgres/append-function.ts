@@ -9,7 +9,8 @@ import { ident } from './sql.js';
  *
  * What changed:
  * - One request (a command's append, by far the most common call) takes a straight path: one lock, one indexed
- *   read of the stream's revision, one insert of the events, and an UPDATE of the stream's row when it exists.
+ *   read of the stream's revision, one insert of the events (a plain VALUES row for a single event), and an
+ *   UPDATE of the stream's row when it exists.
  * - Several requests (`appendMany`, and the store's combined concurrent appends) keep the streams met so far in
  *   two arrays instead of a JSON object copied once per request: a few microseconds per request instead of tens.
  */
@@ -105,11 +106,17 @@ BEGIN
     RAISE;
   END;
 
-  IF v_requests = 1 THEN
+  IF v_requests = 1 AND v_total = 1 THEN
+    INSERT INTO ${s}.events (position, stream, revision, type, version, data, metadata, recorded_at, transaction_id)
+    VALUES (first_position, p_streams[1], v_head + 1, p_events -> 0 ->> 1, (p_events -> 0 ->> 2)::integer, p_events -> 0 -> 3,
+            p_events -> 0 -> 4, coalesce(p_recorded_at, now()), v_xid);
+  ELSIF v_requests = 1 THEN
     INSERT INTO ${s}.events (position, stream, revision, type, version, data, metadata, recorded_at, transaction_id)
     SELECT first_position + e.n - 1, p_streams[1], v_head + e.n, e.v ->> 1, (e.v ->> 2)::integer, e.v -> 3, e.v -> 4,
            coalesce(p_recorded_at, now()), v_xid
     FROM jsonb_array_elements(p_events) WITH ORDINALITY AS e(v, n);
+  END IF;
+  IF v_requests = 1 THEN
     IF v_head >= 0 THEN
       UPDATE ${s}.streams SET revision = v_head + v_total WHERE name = p_streams[1];
     ELSE
