@@ -1,4 +1,4 @@
-import type { DomainError, ErrorCode, ErrorType } from '@kessai/domain';
+import { toPayjpError, type DomainError, type ErrorCode, type ErrorType } from '@kessai/domain';
 
 /**
  * The codes the HTTP edge adds to the domain's: request syntax the domain never sees. Both are in PAY.JP's list
@@ -24,14 +24,7 @@ export const edgeError = (status: number, type: ErrorType, code: EdgeErrorCode, 
   param,
 });
 
-export const fromDomainError = (e: DomainError): EdgeError => ({
-  status: e.status,
-  type: e.type,
-  code: e.code,
-  message: e.message,
-  param: e.param,
-  ...(e.charge === undefined ? {} : { charge: e.charge }),
-});
+export const fromDomainError = (e: DomainError): EdgeError => toPayjpError(e).error;
 
 export const errorBody = (e: EdgeError) => ({ error: e });
 

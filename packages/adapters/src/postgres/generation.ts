@@ -2,7 +2,7 @@ import type { Checkpoint, DocumentWrite, Generation, ListPage, ListQuery } from 
 import type { Pool, PoolClient } from 'pg';
 import { foldCheckpoints, foldWrites, type DocumentChange } from './document-writes.js';
 import { documentsTable } from './read-model-schema.js';
-import { ident, sqlState, toSafeInteger } from './sql.js';
+import { ident, inTransaction, sqlState, toSafeInteger } from './sql.js';
 
 /** Documents per page of a scan: a large collection is read a page at a time, never whole. */
 const SCAN_PAGE = 1_000;
@@ -82,19 +82,11 @@ export class PostgresGeneration implements Generation {
   async commit(writes: readonly DocumentWrite[], checkpoints: readonly Checkpoint[]): Promise<void> {
     const changes = foldWrites(writes);
     const positions = foldCheckpoints(checkpoints);
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.#pool, async (client) => {
       await this.#applyChanges(client, changes);
       if (positions.length > 0)
         await this.#queryOn(client, this.#sql.checkpoints, [this.#id, positions.map((c) => c.projection), positions.map((c) => c.position)]);
-      await client.query('COMMIT');
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async checkpoint(projection: string): Promise<number> {

@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import { DEFAULT_GENERATION } from '../memory/read-model-store.js';
 import { PostgresGeneration } from './generation.js';
 import { documentsIndexesDdl, documentsTable, documentsTableDdl } from './read-model-schema.js';
-import { checkSchemaName, DEFAULT_SCHEMA, ident, toSafeInteger } from './sql.js';
+import { checkSchemaName, DEFAULT_SCHEMA, ident, inTransaction, toSafeInteger } from './sql.js';
 
 export interface PostgresReadModelStoreOptions {
   readonly pool: Pool;
@@ -53,9 +53,7 @@ export class PostgresReadModelStore implements ReadModelStore {
 
   /** Removes a generation that is not live, with its documents and checkpoints; an unknown name does nothing. */
   async drop(name: string): Promise<void> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.#pool, async (client) => {
       // Locking the pointer row orders this against a concurrent activate.
       const { rows } = await client.query<{ name: string }>(this.#sql.liveNameForUpdate);
       if ((rows[0]?.name ?? DEFAULT_GENERATION) === name)
@@ -63,13 +61,7 @@ export class PostgresReadModelStore implements ReadModelStore {
       const dropped = await client.query<{ id: string }>(this.#sql.deleteGeneration, [name]);
       const id = dropped.rows[0]?.id;
       if (id !== undefined) await client.query(`DROP TABLE IF EXISTS ${documentsTable(this.schema, toSafeInteger(id, 'generation id'))}`);
-      await client.query('COMMIT');
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async generations(): Promise<readonly string[]> {
@@ -85,50 +77,32 @@ export class PostgresReadModelStore implements ReadModelStore {
 
   /** Points `rm_active` at the generation (or only if nothing is live yet), its indexes built first. */
   async #switchTo(name: string, replace: boolean): Promise<boolean> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.#pool, async (client) => {
       // Pointer first, then the generation's row (as drop does: no lock-order deadlock); the generation's row lock
       // keeps a concurrent drop out until the switch commits.
       await client.query(this.#sql.lockPointer);
       const { rows } = await client.query<{ id: string }>(this.#sql.idByNameForShare, [name]);
-      if (rows[0] === undefined) {
-        await client.query('ROLLBACK');
-        return false;
-      }
+      // No such generation: nothing was changed, the transaction only held locks.
+      if (rows[0] === undefined) return false;
       const id = toSafeInteger(rows[0].id, 'generation id');
       await client.query(documentsIndexesDdl(this.schema, id));
       await client.query(replace ? this.#sql.activate : this.#sql.activateIfNone, [id]);
-      await client.query('COMMIT');
       return true;
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** The generation's row and table, created together in one transaction when the name is new. */
   async #open(name: string): Promise<{ readonly id: number; readonly name: string }> {
     const found = await this.#pool.query<{ id: string }>(this.#sql.idByName, [name]);
     if (found.rows[0] !== undefined) return { id: toSafeInteger(found.rows[0].id, 'generation id'), name };
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
+    const created = await inTransaction(this.#pool, async (client) => {
       // A concurrent creator of the same name makes this wait, then insert nothing; its table exists by then.
       const inserted = await client.query<{ id: string }>(this.#sql.insertGeneration, [name]);
       const id = inserted.rows[0]?.id;
       if (id !== undefined) await client.query(documentsTableDdl(this.schema, toSafeInteger(id, 'generation id')));
-      await client.query('COMMIT');
-      if (id !== undefined) return { id: toSafeInteger(id, 'generation id'), name };
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
-    return this.#open(name);
+      return id;
+    });
+    return created === undefined ? this.#open(name) : { id: toSafeInteger(created, 'generation id'), name };
   }
 
   #handle({ id, name }: { readonly id: number; readonly name: string }): Generation {

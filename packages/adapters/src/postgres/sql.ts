@@ -1,3 +1,5 @@
+import type { Pool, PoolClient } from 'pg';
+
 /** Small SQL helpers shared by the PostgreSQL adapters: schema names, identifiers, numbers from int8 columns. */
 
 /** The schema everything lives in unless configured otherwise. */
@@ -33,3 +35,19 @@ export const sqlState = (e: unknown): string | undefined =>
   typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : undefined;
 
 export const UNIQUE_VIOLATION = '23505';
+
+/** Runs `work` in one transaction on a connection of its own: committed if it returns, rolled back if it throws. */
+export const inTransaction = async <T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> => {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+};
