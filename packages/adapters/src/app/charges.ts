@@ -1,13 +1,16 @@
 import {
   cardDecider,
+  cardEventTypes,
   cardError,
   cardStream,
   chargeDecider,
+  chargeEventTypes,
   chargeStream,
   chargeTerms,
   chargedCardFromCard,
   chargedCardFromToken,
   customerDecider,
+  customerEventTypes,
   customerStream,
   declineError,
   notFound,
@@ -28,7 +31,6 @@ import {
   type Result,
 } from '@kessai/domain';
 import { commit, startRun, type CommandOptions, type CommandPorts, type CommandRun, type Done } from './context.js';
-import { cardEventTypes, customerEventTypes } from './customers.js';
 import {
   captureChargeInput,
   createChargeInput,
@@ -45,15 +47,6 @@ import {
 import { load, withRetry, type Loaded, type StreamAppend } from './streams.js';
 import { loadToken } from './tokens.js';
 
-export const chargeEventTypes = new Set([
-  'ChargeSucceeded',
-  'ChargeFailed',
-  'ChargeCaptured',
-  'ChargeRefunded',
-  'ChargeReauthorized',
-  'ChargeUpdated',
-  'ChargeExpired',
-] as const);
 
 const loadCharge = (ports: CommandPorts, run: CommandRun, id: string) => load(ports.events, chargeDecider, chargeEventTypes, chargeStream(id), run.correlationId);
 

@@ -1,8 +1,10 @@
 import {
   cardDecider,
+  cardEventTypes,
   cardStream,
   customCustomerId,
   customerDecider,
+  customerEventTypes,
   customerStream,
   notFound,
   tokenDecider,
@@ -31,8 +33,6 @@ import {
 import { load, withRetry, type Loaded, type StreamAppend } from './streams.js';
 import { loadToken } from './tokens.js';
 
-export const customerEventTypes = new Set(['CustomerCreated', 'CustomerUpdated', 'CardAttached', 'DefaultCardChanged', 'CardDetached', 'CustomerDeleted'] as const);
-export const cardEventTypes = new Set(['CardCreated', 'CardUpdated', 'CardDeleted'] as const);
 
 const loadCustomer = (ports: CommandPorts, run: CommandRun, id: string) =>
   load(ports.events, customerDecider, customerEventTypes, customerStream(run.merchant, id), run.correlationId);

@@ -2,6 +2,7 @@ import {
   emptyHolder,
   inspectCard,
   tokenDecider,
+  tokenEventTypes,
   tokenStream,
   unsafeId,
   ok,
@@ -13,8 +14,6 @@ import {
 import { commit, startRun, type CommandOptions, type CommandPorts, type CommandRun, type Done } from './context.js';
 import { createTokenInput, parseInput, type CreateTokenInput } from './inputs.js';
 import { load } from './streams.js';
-
-export const tokenEventTypes = new Set(['TokenCreated', 'TokenUsed'] as const);
 
 const holderOf = (card: {
   name?: string | undefined;

@@ -12,6 +12,9 @@ export { decideCard, evolveCard, initialCardState };
 
 export const cardStream = (id: string) => `card-${id}`;
 
+/** Every event type this aggregate's stream holds; a missing one fails to compile. */
+export const cardEventTypes: ReadonlySet<CardEvent['type']> = new Set(Object.keys({ CardCreated: true, CardUpdated: true, CardDeleted: true } satisfies Record<CardEvent['type'], true>) as CardEvent['type'][]);
+
 export const cardDecider: Decider<CardCommand, CardState, CardEvent> = {
   decide: decideCard,
   evolve: evolveCard,

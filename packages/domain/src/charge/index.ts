@@ -25,6 +25,9 @@ export { decideCharge, evolveCharge, initialChargeState };
 
 export const chargeStream = (id: string) => `charge-${id}`;
 
+/** Every event type this aggregate's stream holds; a missing one fails to compile. */
+export const chargeEventTypes: ReadonlySet<ChargeEvent['type']> = new Set(Object.keys({ ChargeSucceeded: true, ChargeFailed: true, ChargeCaptured: true, ChargeRefunded: true, ChargeReauthorized: true, ChargeUpdated: true, ChargeExpired: true } satisfies Record<ChargeEvent['type'], true>) as ChargeEvent['type'][]);
+
 export const chargeDecider: Decider<ChargeCommand, ChargeState, ChargeEvent> = {
   decide: decideCharge,
   evolve: evolveCharge,

@@ -13,6 +13,9 @@ export { decideCustomer, evolveCustomer, initialCustomerState };
 /** Customer ids are unique per merchant only (merchants may choose them), so the stream name holds both. */
 export const customerStream = (merchant: string, id: string) => `customer-${merchant}-${id}`;
 
+/** Every event type this aggregate's stream holds; a missing one fails to compile. */
+export const customerEventTypes: ReadonlySet<CustomerEvent['type']> = new Set(Object.keys({ CustomerCreated: true, CustomerUpdated: true, CardAttached: true, DefaultCardChanged: true, CardDetached: true, CustomerDeleted: true } satisfies Record<CustomerEvent['type'], true>) as CustomerEvent['type'][]);
+
 export const customerDecider: Decider<CustomerCommand, CustomerState, CustomerEvent> = {
   decide: decideCustomer,
   evolve: evolveCustomer,

@@ -12,6 +12,9 @@ export { decideToken, evolveToken, initialTokenState };
 
 export const tokenStream = (id: string) => `token-${id}`;
 
+/** Every event type this aggregate's stream holds; a missing one fails to compile. */
+export const tokenEventTypes: ReadonlySet<TokenEvent['type']> = new Set(Object.keys({ TokenCreated: true, TokenUsed: true } satisfies Record<TokenEvent['type'], true>) as TokenEvent['type'][]);
+
 export const tokenDecider: Decider<TokenCommand, TokenState, TokenEvent> = {
   decide: decideToken,
   evolve: evolveToken,

@@ -1,4 +1,4 @@
-import { toUnixSeconds, type ChargedCard, type DomainEventType } from '@kessai/domain';
+import { chargeEventTypes, toUnixSeconds, type ChargedCard } from '@kessai/domain';
 import { renderCard, type PayjpCard } from '../render/card.js';
 import type { PayjpCharge } from '../render/resources.js';
 import type { DocumentAccess, View } from '../view.js';
@@ -25,15 +25,7 @@ export const makeChargesView = (
 ): View => ({
   name: 'charges',
   collections: [collections.charges],
-  handles: new Set<DomainEventType>([
-    'ChargeSucceeded',
-    'ChargeFailed',
-    'ChargeCaptured',
-    'ChargeRefunded',
-    'ChargeReauthorized',
-    'ChargeUpdated',
-    'ChargeExpired',
-  ]),
+  handles: chargeEventTypes,
   apply: ({ event, position }, docs) => {
     if (event.type === 'ChargeSucceeded' || event.type === 'ChargeFailed') {
       const { data } = event;
