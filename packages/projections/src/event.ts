@@ -1,4 +1,4 @@
-import { decodeEvent, type DomainEvent, type StoredEvent } from '@kessai/domain';
+import { decodeEvent, decodeFrozenEvent, type DomainEvent, type StoredEvent } from '@kessai/domain';
 
 /** A domain event as projections see it: decoded, with where and when it was recorded. */
 export interface ProjectedEvent {
@@ -23,8 +23,10 @@ const decoded = new WeakMap<StoredEvent, ProjectedEvent>();
 export const toProjected = (stored: StoredEvent): ProjectedEvent => {
   const cached = decoded.get(stored);
   if (cached !== undefined) return cached;
+  const frozen = Object.isFrozen(stored) && Object.isFrozen(stored.data);
   const projected: ProjectedEvent = {
-    event: decodeEvent(stored),
+    // Frozen data (the memory store deep-freezes what it keeps) is shared with the decoded event, not copied.
+    event: frozen ? decodeFrozenEvent(stored) : decodeEvent(stored),
     stream: stored.stream,
     revision: stored.revision,
     position: stored.position,
@@ -32,6 +34,6 @@ export const toProjected = (stored: StoredEvent): ProjectedEvent => {
     correlationId: stored.metadata.correlationId,
     occurredAt: stored.metadata.occurredAt,
   };
-  if (Object.isFrozen(stored) && Object.isFrozen(stored.data)) decoded.set(stored, projected);
+  if (frozen) decoded.set(stored, projected);
   return projected;
 };

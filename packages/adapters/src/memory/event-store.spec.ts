@@ -32,6 +32,17 @@ describe('MemoryEventStore', () => {
       expect(() => data.tags.push('b')).toThrow(TypeError);
     });
 
+    it('keep equal strings once: the same value appended twice is the same string in both events', async () => {
+      const store = new MemoryEventStore();
+      // Built at run time, so the two arguments are distinct string objects that only compare equal.
+      const id = (n: number) => ['tok', String(n).padStart(28, '0')].join('_');
+      await store.append({ stream: 'a', expected: 'any', events: [event({ token: id(7) })] });
+      await store.append({ stream: 'b', expected: 'any', events: [event({ token: id(7), note: 'x'.repeat(200) })] });
+      const [first, second] = await store.readAll({ limit: 2 });
+      expect((second?.data as { token: string }).token).toBe((first?.data as { token: string }).token);
+      expect(second?.data).toEqual({ token: id(7), note: 'x'.repeat(200) });
+    });
+
     it('take recordedAt from the clock, once per append: the events of one append share it', async () => {
       const store = new MemoryEventStore({ clock: clockAt(111, 222) });
       await store.append({ stream: 'a', expected: 'no_stream', events: [event(), event()] });
@@ -112,6 +123,15 @@ describe('MemoryEventStore', () => {
       const [first] = await store.readAll({ limit: 1 });
       expect(first?.data).toEqual({ i: 0 });
       expect(Object.isFrozen(first?.data)).toBe(true);
+    });
+
+    it('keeps one metadata object for consecutive events whose metadata is equal (one command, written line by line)', async () => {
+      const history = (await exported()).map((e) => ({ ...e, metadata: { ...e.metadata } }));
+      const store = new MemoryEventStore({ events: [...history, { ...history[3]!, position: 5, revision: 3, metadata: { ...metadata, correlationId: 'other' } }] });
+      const loaded = await store.readAll({ limit: 100 });
+      expect(new Set(loaded.slice(0, 4).map((e) => e.metadata)).size).toBe(1);
+      expect(loaded[4]?.metadata).toEqual({ ...metadata, correlationId: 'other' });
+      expect(loaded.map((e) => e.metadata)).toEqual([...history.map((e) => e.metadata), { ...metadata, correlationId: 'other' }]);
     });
 
     it('continues a store that already holds events when positions and revisions follow on', async () => {

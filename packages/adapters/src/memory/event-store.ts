@@ -11,7 +11,7 @@ import {
   type ReadStreamOptions,
   type StoredEvent,
 } from '@kessai/domain';
-import { frozenCopy } from './frozen-copy.js';
+import { frozenCopy, StringPool } from './frozen-copy.js';
 
 /** A history handed to `loadAll` that a store could not have written: a gap, a revision out of order, a bad field. */
 export class InvalidHistoryError extends Error {
@@ -49,6 +49,8 @@ const systemClock: Clock = { now: () => Date.now() };
 export class MemoryEventStore implements EventStore {
   readonly atomicMultiStreamAppend = true;
   readonly #clock: Clock;
+  /** Equal strings across all events kept once (see frozenCopy). */
+  readonly #strings = new StringPool();
   readonly #all: StoredEvent[] = [];
   readonly #streams = new Map<string, StoredEvent[]>();
 
@@ -125,6 +127,8 @@ export class MemoryEventStore implements EventStore {
     const staged: StoredEvent[] = [];
     const heads = new Map<string, number>();
     let position = this.#all.length;
+    // A command's events carry equal metadata; an export writes it on each line, the store keeps it once.
+    let metadata: EventMetadata | undefined;
     for (const event of events) {
       position++;
       if (event.position !== position) throw new InvalidHistoryError(`Expected position ${position}`, event);
@@ -135,7 +139,8 @@ export class MemoryEventStore implements EventStore {
       heads.set(event.stream, revision);
       try {
         checkEvent(event);
-        staged.push(storedEvent(event, frozenCopy(event.metadata) as EventMetadata, event.stream, revision, position, event.recordedAt));
+        if (metadata === undefined || !sameFlatRecord(metadata, event.metadata)) metadata = frozenCopy(event.metadata, this.#strings) as EventMetadata;
+        staged.push(storedEvent(event, metadata, event.stream, revision, position, event.recordedAt, this.#strings));
       } catch (e) {
         throw new InvalidHistoryError(e instanceof Error ? e.message : String(e), event);
       }
@@ -161,9 +166,9 @@ export class MemoryEventStore implements EventStore {
       checkEvent(event);
       if (event.metadata !== metadataIn) {
         metadataIn = event.metadata;
-        metadataOut = frozenCopy(metadataIn) as EventMetadata;
+        metadataOut = frozenCopy(metadataIn, this.#strings) as EventMetadata;
       }
-      stored[i] = storedEvent(event, metadataOut as EventMetadata, stream, actual + 1 + i, head + 1 + i, recordedAt);
+      stored[i] = storedEvent(event, metadataOut as EventMetadata, stream, actual + 1 + i, head + 1 + i, recordedAt, this.#strings);
     }
     return { stream, revision: actual, events: stored };
   }
@@ -205,17 +210,31 @@ const storedEvent = (
   revision: number,
   position: number,
   recordedAt: number,
+  strings: StringPool,
 ): StoredEvent =>
   Object.freeze({
-    stream,
+    stream: strings.intern(stream),
     revision,
     position,
-    type: event.type,
+    type: strings.intern(event.type),
     version: event.version,
-    data: frozenCopy(event.data),
+    data: frozenCopy(event.data, strings),
     metadata,
     recordedAt,
   });
+
+/** Whether two records hold the same keys with the same primitive values (nested objects never count as equal). */
+const sameFlatRecord = (a: object, b: object): boolean => {
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let keys = 0;
+  for (const key in y) {
+    const value = y[key];
+    if ((typeof value === 'object' && value !== null) || !Object.hasOwn(x, key) || x[key] !== value) return false;
+    keys++;
+  }
+  return keys === Object.keys(x).length;
+};
 
 const checkEvent = (event: EventToAppend): void => {
   if (typeof event.type !== 'string' || event.type === '') throw new TypeError('append: event type must be a non-empty string');

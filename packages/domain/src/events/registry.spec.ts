@@ -27,7 +27,7 @@ import {
   tokenEventsArb,
   tokenUsed,
 } from '../testing/index.js';
-import { decodeEvent, encodeEvent, EventDecodingError, eventRegistry, type DomainEvent } from './registry.js';
+import { decodeEvent, decodeFrozenEvent, encodeEvent, EventDecodingError, eventRegistry, type DomainEvent } from './registry.js';
 
 const location = { stream: 'charge-ch_00000000000000000000000000001', revision: 3, position: 1042 };
 const scope = { merchant, at: T0 };
@@ -97,6 +97,34 @@ describe('encodeEvent and decodeEvent', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('decodeFrozenEvent, for data that can never change', () => {
+  const deepFreeze = <T>(value: T): T => {
+    if (typeof value === 'object' && value !== null) for (const v of Object.values(value)) deepFreeze(v);
+    return Object.freeze(value);
+  };
+
+  it.each(catalogue.map((e, i) => [`${i} ${e.type}`, e] as const))('given %s at the current version, keeps its data object', (_, event) => {
+    const stored = deepFreeze({ ...asJson(encodeEvent(event)), ...location });
+    const decoded = decodeFrozenEvent(stored);
+    expect(decoded.data).toBe(stored.data);
+    // The object kept is what decodeEvent's copy would have been.
+    expect(decoded).toStrictEqual(decodeEvent(stored));
+  });
+
+  it('checks like decodeEvent: bad data still stops with the location', () => {
+    const valid = asJson(encodeEvent(chargeCaptured(400, 600)));
+    expect(() => decodeFrozenEvent(deepFreeze({ ...valid, data: { ...valid.data, amount: -1 }, ...location }))).toThrow(EventDecodingError);
+  });
+
+  it('given an older version, hands back the upcast data, not the stored object', () => {
+    const { cvc, ...rest } = asJson(encodeEvent(tokenCreated())).data;
+    const stored = deepFreeze({ type: 'TokenCreated', version: 1, data: { ...rest, cvcCheck: cvc.check }, ...location });
+    const decoded = decodeFrozenEvent(stored);
+    expect(decoded.data).not.toBe(stored.data);
+    expect(decoded).toStrictEqual(decodeEvent(stored));
   });
 });
 
