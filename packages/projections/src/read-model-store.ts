@@ -4,6 +4,7 @@
  * new generation beside the live one, then `activate` switches readers to it in one step (blue/green).
  * One contract suite (test/read-model-store-contract) runs against every implementation.
  */
+import type { DocumentAccess } from './view.js';
 
 /** What list queries filter and sort on; kept beside the document so no store has to look inside it. */
 export interface DocumentIndex {
@@ -51,9 +52,25 @@ export interface Checkpoint {
   readonly position: number;
 }
 
+/**
+ * Synchronous access to a generation that lives in the runner's own process (the memory store). A runner applies
+ * the views straight to it, one batch at a time without yielding, then moves the checkpoint: no document cache, no
+ * list of writes to commit, each write lands once. Readers run between batches only, so they never see half of one.
+ */
+export interface DirectDocuments extends DocumentAccess {
+  setCheckpoint(projection: string, position: number): void;
+  /**
+   * Marks the generation unusable after a batch failed half-way (a view threw): its documents no longer match any
+   * checkpoint, so every later read, write or resume fails with `cause` instead of serving or extending them.
+   */
+  fail(cause: unknown): void;
+}
+
 /** A named set of documents and checkpoints: the live one, or one being rebuilt beside it. */
 export interface Generation {
   readonly name: string;
+  /** Present on generations in the runner's own memory (see DirectDocuments). */
+  readonly direct?: () => DirectDocuments;
   get(collection: string, id: string): Promise<unknown | null>;
   /** Many at once, for projection batches; missing ids are absent from the map. */
   getMany(collection: string, ids: readonly string[]): Promise<ReadonlyMap<string, unknown>>;

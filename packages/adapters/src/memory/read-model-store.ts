@@ -1,7 +1,9 @@
 import {
   checkCheckpoint,
   checkDocumentWrite,
+  docKey,
   type Checkpoint,
+  type DirectDocuments,
   type DocumentIndex,
   type DocumentWrite,
   type Generation,
@@ -65,8 +67,48 @@ export class MemoryReadModelStore implements ReadModelStore {
   }
 }
 
+/** Where keys without a '/' are kept (a symbol, so that no split key can meet them). */
+const WHOLE: unique symbol = Symbol('whole key');
+type Prefix = string | typeof WHOLE;
+
+/** A store key in its two parts: `merchant/id` (docKey; merchant ids never hold a '/') splits at its first '/'; a key without one stays whole. */
+const splitKey = (key: string): readonly [Prefix, string] => {
+  const slash = key.indexOf('/');
+  return slash < 0 ? [WHOLE, key] : [key.slice(0, slash), key.slice(slash + 1)];
+};
+
+/**
+ * A collection's documents by store key, kept by the key's two parts. Views address documents by (merchant, id)
+ * and the store key is `merchant/id`; holding them by the parts lets the runner's direct access find one without
+ * building that key, and building and hashing a new string per lookup was the largest single cost of a rebuild.
+ */
+class Documents {
+  readonly #byPrefix = new Map<Prefix, Map<string, Entry>>();
+
+  get(prefix: Prefix, rest: string): Entry | undefined {
+    return this.#byPrefix.get(prefix)?.get(rest);
+  }
+
+  set(prefix: Prefix, rest: string, entry: Entry): void {
+    let docs = this.#byPrefix.get(prefix);
+    if (docs === undefined) {
+      docs = new Map();
+      this.#byPrefix.set(prefix, docs);
+    }
+    docs.set(rest, entry);
+  }
+
+  delete(prefix: Prefix, rest: string): void {
+    this.#byPrefix.get(prefix)?.delete(rest);
+  }
+
+  *values(): IterableIterator<Entry> {
+    for (const docs of this.#byPrefix.values()) yield* docs.values();
+  }
+}
+
 interface Collection {
-  readonly docs: Map<string, Entry>;
+  readonly docs: Documents;
   /** Listable documents (those with an index) by merchant. */
   readonly lists: Map<string, SortedEntries>;
 }
@@ -76,6 +118,8 @@ class MemoryGeneration implements Generation {
   readonly #collections = new Map<string, Collection>();
   readonly #checkpoints = new Map<string, number>();
   #dropped = false;
+  /** Why the generation can no longer be used (a batch applied directly failed half-way), if it cannot. */
+  #broken: Error | undefined;
 
   constructor(name: string) {
     this.name = name;
@@ -86,21 +130,47 @@ class MemoryGeneration implements Generation {
   }
 
   get(collection: string, id: string): Promise<unknown | null> {
-    return Promise.resolve(this.#collections.get(collection)?.docs.get(id)?.doc ?? null);
+    if (this.#broken !== undefined) return Promise.reject(this.#broken);
+    const docs = this.#collections.get(collection)?.docs;
+    return Promise.resolve(docs === undefined ? null : (docs.get(...splitKey(id))?.doc ?? null));
   }
 
+  /**
+   * The views write here directly (see DirectDocuments): the same maps and lists a commit fills, without the
+   * write objects, the batch checks and the second pass a commit costs. Documents are addressed as in a commit.
+   */
+  readonly direct = (): DirectDocuments => {
+    this.#usable();
+    return {
+      get: <Doc>(collection: string, merchant: string, id: string): Doc | null =>
+        (this.#collections.get(collection)?.docs.get(merchant, id)?.doc ?? null) as Doc | null,
+      put: (collection, merchant, id, doc, index) => this.#apply(collection, merchant, id, undefined, doc, index),
+      delete: (collection, merchant, id) => this.#apply(collection, merchant, id, undefined, null, null),
+      setCheckpoint: (projection, position) => {
+        this.#usable();
+        checkCheckpoint({ projection, position });
+        this.#checkpoints.set(projection, position);
+      },
+      fail: (cause) => {
+        this.#broken = new Error(`Generation ${this.name} cannot be used: a batch of events was applied to it only in part`, { cause });
+      },
+    };
+  };
+
   getMany(collection: string, ids: readonly string[]): Promise<ReadonlyMap<string, unknown>> {
+    if (this.#broken !== undefined) return Promise.reject(this.#broken);
     const found = new Map<string, unknown>();
     const docs = this.#collections.get(collection)?.docs;
     if (docs !== undefined)
       for (const id of ids) {
-        const entry = docs.get(id);
+        const entry = docs.get(...splitKey(id));
         if (entry !== undefined) found.set(id, entry.doc);
       }
     return Promise.resolve(found);
   }
 
   list(query: ListQuery): Promise<ListPage> {
+    if (this.#broken !== undefined) return Promise.reject(this.#broken);
     const { offset, limit } = query;
     if (!isCount(offset) || !isCount(limit))
       return Promise.reject(new RangeError(`list: offset and limit must be integers >= 0, got ${offset} and ${limit}`));
@@ -112,6 +182,7 @@ class MemoryGeneration implements Generation {
   }
 
   async *scan(collection: string): AsyncIterable<readonly [id: string, doc: unknown]> {
+    this.#usable();
     const docs = this.#collections.get(collection)?.docs;
     if (docs === undefined) return;
     // A snapshot taken now: later commits do not show up half-way through the iteration.
@@ -121,33 +192,43 @@ class MemoryGeneration implements Generation {
 
   commit(writes: readonly DocumentWrite[], checkpoints: readonly Checkpoint[]): Promise<void> {
     try {
-      if (this.#dropped) throw new Error(`Generation ${this.name} was dropped`);
+      this.#usable();
       // Check everything first: a bad write must not leave half a batch applied.
       writes.forEach(checkDocumentWrite);
       checkpoints.forEach(checkCheckpoint);
     } catch (e) {
       return Promise.reject(e as Error);
     }
-    for (const write of writes) this.#apply(write);
+    for (const { collection, id, doc, index } of writes) {
+      const [prefix, rest] = splitKey(id);
+      this.#apply(collection, prefix, rest, id, doc, index);
+    }
     for (const { projection, position } of checkpoints) this.#checkpoints.set(projection, position);
     return Promise.resolve();
   }
 
   checkpoint(projection: string): Promise<number> {
+    if (this.#broken !== undefined) return Promise.reject(this.#broken);
     return Promise.resolve(this.#checkpoints.get(projection) ?? 0);
   }
 
-  #apply({ collection: name, id, doc, index }: DocumentWrite): void {
+  #usable(): void {
+    if (this.#broken !== undefined) throw this.#broken;
+    if (this.#dropped) throw new Error(`Generation ${this.name} was dropped`);
+  }
+
+  /** Writes one document; `key` is its whole store key when the caller has it (made from the parts otherwise). */
+  #apply(name: string, prefix: Prefix, rest: string, key: string | undefined, doc: unknown, index: DocumentIndex | null): void {
     let collection = this.#collections.get(name);
     if (collection === undefined) {
-      collection = { docs: new Map(), lists: new Map() };
+      collection = { docs: new Documents(), lists: new Map() };
       this.#collections.set(name, collection);
     }
-    const old = collection.docs.get(id);
+    const old = collection.docs.get(prefix, rest);
     if (doc === null) {
       if (old === undefined) return;
       if (old.index !== null) collection.lists.get(old.index.merchant)?.remove(old);
-      collection.docs.delete(id);
+      collection.docs.delete(prefix, rest);
       return;
     }
     // index null keeps the index the document has (or gives none to a new one).
@@ -159,8 +240,8 @@ class MemoryGeneration implements Generation {
       return;
     }
     if (old !== undefined && old.index !== null) collection.lists.get(old.index.merchant)?.remove(old);
-    const entry = newEntry(id, doc, listed);
-    collection.docs.set(id, entry);
+    const entry = newEntry(key ?? (prefix === WHOLE ? rest : docKey(prefix, rest)), doc, listed);
+    collection.docs.set(prefix, rest, entry);
     if (listed === null) return;
     let list = collection.lists.get(listed.merchant);
     if (list === undefined) {

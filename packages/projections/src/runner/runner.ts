@@ -1,7 +1,7 @@
 import type { EventStore, StoredEvent } from '@kessai/domain';
 import { toProjected, type ProjectedEvent } from '../event.js';
 import type { DocumentAccess } from '../view.js';
-import type { Generation, ReadModelStore } from '../read-model-store.js';
+import type { DirectDocuments, Generation, ReadModelStore } from '../read-model-store.js';
 import { DocumentCache, type DocumentCacheStats } from './document-cache.js';
 import { diffGenerations, type DiffReport } from './diff.js';
 import { reportedCollections, type ViewSet } from './view-set.js';
@@ -151,6 +151,7 @@ export class ProjectionRunner {
     const limit = options.stopAfter ?? Number.POSITIVE_INFINITY;
     const read = (after: number): Promise<readonly StoredEvent[]> =>
       handled(after < limit ? this.events.readAll({ after, limit: Math.min(this.batchSize, limit - after) }) : Promise.resolve([]));
+    if (generation.direct !== undefined) return this.projectDirect(generation.direct(), position, head, read, options, include);
     let processed = 0;
     /** The commit in flight, with what to report once it is done. */
     let committing: { readonly done: Promise<void>; readonly batch: number; readonly progress: Progress } | undefined;
@@ -198,6 +199,42 @@ export class ProjectionRunner {
       // On a failure, leave nothing running behind: the commit in flight ends (its error is the one to report if
       // nothing failed before it), and the read ahead is not awaited by anyone.
       if (committing !== undefined) await committing.done.catch(() => undefined);
+    }
+    return { processed, position, head: Math.max(head, position) };
+  }
+
+  /**
+   * The same projection on a generation in this process (DirectDocuments): each batch is decoded whole first (an
+   * event that cannot be read stops the run before anything of its batch is written), then applied without
+   * yielding, then the checkpoint moves. A view that throws half-way makes the generation unusable.
+   */
+  private async projectDirect(
+    docs: DirectDocuments,
+    from: number,
+    head: number,
+    read: (after: number) => Promise<readonly StoredEvent[]>,
+    options: Pick<RebuildOptions, 'onProgress' | 'stopAfter'>,
+    include: (e: StoredEvent) => boolean,
+  ): Promise<Progress> {
+    let position = from;
+    let processed = 0;
+    for (let next = read(position); ; ) {
+      const batch = await next;
+      if (batch.length === 0) break;
+      const last = batch[batch.length - 1]!.position;
+      next = read(last);
+      const projected: ProjectedEvent[] = [];
+      for (const stored of batch) if (include(stored)) projected.push(toProjected(stored));
+      try {
+        for (const event of projected) this.applyViews(event, docs);
+      } catch (e) {
+        docs.fail(e);
+        throw e;
+      }
+      docs.setCheckpoint(this.viewSet.name, last);
+      position = last;
+      processed += batch.length;
+      options.onProgress?.({ processed, position, head: Math.max(head, position) });
     }
     return { processed, position, head: Math.max(head, position) };
   }
