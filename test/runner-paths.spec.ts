@@ -4,6 +4,7 @@
  * must build the same documents; the cache must also do so when it holds only a few documents at a time.
  */
 import { generateScenario, MemoryEventStore, MemoryReadModelStore } from '@kessai/adapters';
+import type { EventStore } from '@kessai/domain';
 import {
   collections,
   diffGenerations,
@@ -41,7 +42,7 @@ const withoutDirectAccess = (store: ReadModelStore): ReadModelStore => {
 const everyCollection = [...Object.values(collections), ...Object.values(eventRefCollections), ...Object.values(lineageRefCollections)];
 
 describe('given a generated workload of a few thousand events', () => {
-  let events: MemoryEventStore;
+  let events: EventStore;
   let direct: Generation;
   beforeAll(async () => {
     const scenario = await generateScenario({ seed: 41, merchants: 2, targetEvents: 4000 });
