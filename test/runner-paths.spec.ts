@@ -85,6 +85,28 @@ describe('given a generated workload of a few thousand events', () => {
   });
 });
 
+describe('given two runners catching up one memory store at once', () => {
+  it.each([
+    ['directly', (store: ReadModelStore) => store],
+    ['through their caches', withoutDirectAccess],
+  ])('when they run %s, then each event is applied once', async (_, seen) => {
+    const { events } = await generateScenario({ seed: 43, merchants: 2, targetEvents: 2000 });
+    const all = await events.readAll({ limit: Number.MAX_SAFE_INTEGER });
+    const clean = new MemoryReadModelStore();
+    await new ProjectionRunner({ events, readModels: clean, views: payjpViews() }).catchUp();
+
+    const growing = new MemoryEventStore();
+    const store = new MemoryReadModelStore();
+    const runners = [13, 29].map((batchSize) => new ProjectionRunner({ events: growing, readModels: seen(store), views: payjpViews(), batchSize }));
+    for (let from = 0; from < all.length; from += 500) {
+      growing.loadAll(all.slice(from, from + 500));
+      await Promise.all(runners.map((runner) => runner.catchUp()));
+    }
+    expect(await (await store.active()).checkpoint('payjp')).toBe(all.length);
+    expect((await diffGenerations(await clean.active(), await store.active(), everyCollection)).totals).toEqual({ added: 0, removed: 0, changed: 0 });
+  });
+});
+
 describe('given a view that throws half-way through a batch applied directly', () => {
   it('then the rebuild fails with its error, and the half-written generation refuses reads and resumes', async () => {
     const scenario = await generateScenario({ seed: 42, merchants: 1, targetEvents: 300 });

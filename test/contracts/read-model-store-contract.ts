@@ -1,4 +1,4 @@
-import type { DocumentWrite, Generation, ListQuery, ReadModelStore } from '@kessai/projections';
+import { CheckpointMovedError, type DocumentWrite, type Generation, type ListQuery, type ReadModelStore } from '@kessai/projections';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 /**
@@ -200,6 +200,21 @@ export const readModelStoreContract = (
         await live.commit([], [{ projection: 'charges', position: 25 }]);
         expect(await live.checkpoint('charges')).toBe(25);
         expect(await live.checkpoint('cards')).toBe(7);
+      });
+
+      it('a checkpoint with `from` moves only from there (none stored counts as 0); otherwise the batch fails whole', async () => {
+        await live.commit([charge('ch_1', { created: 100, amount: 1 })], [{ projection: 'charges', position: 5, from: 0 }]);
+        await live.commit([charge('ch_1', { created: 100, amount: 2 })], [{ projection: 'charges', position: 9, from: 5 }]);
+        // A second runner that started its batch at 5 too: refused, and its documents are not written.
+        const late = live.commit([charge('ch_1', { created: 100, amount: 3 }), charge('ch_2', { created: 200 })], [{ projection: 'charges', position: 9, from: 5 }]);
+        await expect(late).rejects.toBeInstanceOf(CheckpointMovedError);
+        await expect(late).rejects.toMatchObject({ projection: 'charges', expected: 5, actual: 9 });
+        expect(await live.get('charges', 'ch_1')).toEqual(chargeDoc('ch_1', 100, 2));
+        expect(await live.get('charges', 'ch_2')).toBeNull();
+        expect(await live.checkpoint('charges')).toBe(9);
+        await expect(live.commit([], [{ projection: 'cards', position: 3, from: 1 }])).rejects.toMatchObject({ expected: 1, actual: 0 });
+        await expect(live.commit([], [{ projection: 'cards', position: 3, from: 4 }])).rejects.toThrow(RangeError);
+        expect(await live.checkpoint('cards')).toBe(0);
       });
 
       it('a batch with an invalid write applies none of its writes and none of its checkpoints', async () => {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { MemoryEventStore, MemoryReadModelStore, PostgresEventStore, PostgresReadModelStore } from '@kessai/adapters';
+import { createPool, MemoryEventStore, MemoryReadModelStore, PostgresEventStore, PostgresReadModelStore } from '@kessai/adapters';
 import { payjpViews, ProjectionRunner, type Generation } from '@kessai/projections';
 import { beforeAll, beforeEach, expect, it } from 'vitest';
 import type { TestPostgres } from '../support/postgres.js';
@@ -56,6 +56,29 @@ export const projectionSpecs = (db: () => TestPostgres): void => {
     expect((await diffAll(onMemory, active)).totals).toEqual(noChanges);
     expect(await listsOf(active, workload.merchants)).toEqual(await listsOf(onMemory, workload.merchants));
   }, 30_000);
+
+  it('two processes catching up one live generation at once apply each event once (their commits check the checkpoint)', async () => {
+    // Two pools, two stores, two runners: what two servers on one database have.
+    const processes = [0, 1].map(() => {
+      const pool = createPool(db().url, { max: 3 });
+      const options = { pool, schema: db().schema };
+      const runner = new ProjectionRunner({ events: new PostgresEventStore(options), readModels: new PostgresReadModelStore(options), views: payjpViews(), batchSize: 40 });
+      return { pool, runner };
+    });
+    try {
+      const all = workload.events;
+      for (const cut of [Math.floor(all.length / 2), all.length]) {
+        await events.importEvents(all.slice(await events.headPosition(), cut));
+        const progress = await Promise.all(processes.map(({ runner }) => runner.catchUp()));
+        expect(progress.map((p) => p.position)).toEqual([cut, cut]);
+      }
+      const live = await readModels.active();
+      expect(await live.checkpoint('payjp')).toBe(all.length);
+      expect((await diffAll(onMemory, live)).totals).toEqual(noChanges);
+    } finally {
+      await Promise.all(processes.map(({ pool }) => pool.end()));
+    }
+  }, 60_000);
 
   it('a rebuild killed with SIGKILL past the middle and started again ends equal to a clean rebuild', async () => {
     await events.importEvents(workload.events);

@@ -50,6 +50,28 @@ export interface ListPage {
 export interface Checkpoint {
   readonly projection: string;
   readonly position: number;
+  /**
+   * Where the batch started. When given, the commit applies only if the stored checkpoint is still there (0 when
+   * there is none) and otherwise fails with CheckpointMovedError, writing nothing: two runners (two processes)
+   * catching up one generation never apply the same events twice, since the slower one's commit fails and it starts
+   * again from where the other got to. When absent, the checkpoint is set whatever it was.
+   */
+  readonly from?: number;
+}
+
+/** A commit's checkpoint had moved since its batch started: another runner committed those events first. */
+export class CheckpointMovedError extends Error {
+  readonly _tag = 'CheckpointMoved';
+  readonly projection: string;
+  readonly expected: number;
+  readonly actual: number;
+  constructor(projection: string, expected: number, actual: number) {
+    super(`Checkpoint ${projection} is at ${actual}, not ${expected}: another runner committed these events first`);
+    this.name = 'CheckpointMovedError';
+    this.projection = projection;
+    this.expected = expected;
+    this.actual = actual;
+  }
 }
 
 /**
@@ -58,6 +80,7 @@ export interface Checkpoint {
  * list of writes to commit, each write lands once. Readers run between batches only, so they never see half of one.
  */
 export interface DirectDocuments extends DocumentAccess {
+  checkpoint(projection: string): number;
   setCheckpoint(projection: string, position: number): void;
   /**
    * Marks the generation unusable after a batch failed half-way (a view threw): its documents no longer match any
@@ -116,8 +139,10 @@ export const checkDocumentWrite = (write: DocumentWrite, i: number): void => {
     if (typeof value !== 'string') throw new TypeError(`${at}: index.keys.${key} must be a string`);
 };
 
-export const checkCheckpoint = ({ projection, position }: Checkpoint): void => {
+export const checkCheckpoint = ({ projection, position, from }: Checkpoint): void => {
   if (typeof projection !== 'string' || projection === '') throw new TypeError('checkpoint: projection must be a non-empty string');
   if (!Number.isSafeInteger(position) || position < 0)
     throw new RangeError(`checkpoint ${projection}: position must be an integer >= 0, got ${position}`);
+  if (from !== undefined && (!Number.isSafeInteger(from) || from < 0 || from > position))
+    throw new RangeError(`checkpoint ${projection}: from must be an integer from 0 to the position, got ${from}`);
 };

@@ -1,6 +1,7 @@
 import {
   checkCheckpoint,
   checkDocumentWrite,
+  CheckpointMovedError,
   docKey,
   type Checkpoint,
   type DirectDocuments,
@@ -146,6 +147,10 @@ class MemoryGeneration implements Generation {
         (this.#collections.get(collection)?.docs.get(merchant, id)?.doc ?? null) as Doc | null,
       put: (collection, merchant, id, doc, index) => this.#apply(collection, merchant, id, undefined, doc, index),
       delete: (collection, merchant, id) => this.#apply(collection, merchant, id, undefined, null, null),
+      checkpoint: (projection) => {
+        this.#usable();
+        return this.#checkpoints.get(projection) ?? 0;
+      },
       setCheckpoint: (projection, position) => {
         this.#usable();
         checkCheckpoint({ projection, position });
@@ -196,6 +201,14 @@ class MemoryGeneration implements Generation {
       // Check everything first: a bad write must not leave half a batch applied.
       writes.forEach(checkDocumentWrite);
       checkpoints.forEach(checkCheckpoint);
+      // Each projection's first `from` is the one checked (as PostgreSQL folds a batch's checkpoints).
+      const checked = new Set<string>();
+      for (const { projection, from } of checkpoints) {
+        if (from === undefined || checked.has(projection)) continue;
+        checked.add(projection);
+        const actual = this.#checkpoints.get(projection) ?? 0;
+        if (from !== actual) throw new CheckpointMovedError(projection, from, actual);
+      }
     } catch (e) {
       return Promise.reject(e as Error);
     }

@@ -36,11 +36,14 @@ export const foldWrites = (writes: readonly DocumentWrite[]): DocumentChange[] =
 
 /** The last position per projection (a batch naming a projection twice keeps the later one). */
 export const foldCheckpoints = (checkpoints: readonly Checkpoint[]): Checkpoint[] => {
-  const last = new Map<string, number>();
+  const folded = new Map<string, Checkpoint>();
   for (const checkpoint of checkpoints) {
     checkCheckpoint(checkpoint);
-    last.set(checkpoint.projection, checkpoint.position);
+    const { projection, position } = checkpoint;
+    // The last position wins; the first `from` is the one checked.
+    const from = folded.get(projection)?.from ?? checkpoint.from;
+    folded.set(projection, from === undefined ? { projection, position } : { projection, position, from });
   }
-  return [...last].map(([projection, position]) => ({ projection, position }));
+  return [...folded.values()];
 };
 

@@ -1,4 +1,4 @@
-import type { Checkpoint, DocumentWrite, Generation, ListPage, ListQuery } from '@kessai/projections';
+import { CheckpointMovedError, type Checkpoint, type DocumentWrite, type Generation, type ListPage, type ListQuery } from '@kessai/projections';
 import type { Pool, PoolClient } from 'pg';
 import { foldCheckpoints, foldWrites, type DocumentChange } from './document-writes.js';
 import { documentsTable } from './read-model-schema.js';
@@ -83,10 +83,24 @@ export class PostgresGeneration implements Generation {
     const changes = foldWrites(writes);
     const positions = foldCheckpoints(checkpoints);
     await inTransaction(this.#pool, async (client) => {
+      // Checked checkpoints first: their row lock makes a second runner committing the same events wait here,
+      // then find the checkpoint moved, before it writes any document.
+      for (const { projection, position, from } of positions) if (from !== undefined) await this.#moveCheckpoint(client, projection, from, position);
       await this.#applyChanges(client, changes);
-      if (positions.length > 0)
-        await this.#queryOn(client, this.#sql.checkpoints, [this.#id, positions.map((c) => c.projection), positions.map((c) => c.position)]);
+      const unchecked = positions.filter((c) => c.from === undefined);
+      if (unchecked.length > 0)
+        await this.#queryOn(client, this.#sql.checkpoints, [this.#id, unchecked.map((c) => c.projection), unchecked.map((c) => c.position)]);
     });
+  }
+
+  /** Moves a checkpoint from `from` to `position`, or throws CheckpointMovedError if it is no longer at `from`. */
+  async #moveCheckpoint(client: PoolClient, projection: string, from: number, position: number): Promise<void> {
+    const moved = await this.#queryOn(client, this.#sql.moveCheckpoint, [this.#id, projection, from, position]);
+    if (moved.rowCount === 1) return;
+    // No row yet counts as 0; of two first commits, the second waits on the first's row, then inserts nothing.
+    if (from === 0 && (await this.#queryOn(client, this.#sql.firstCheckpoint, [this.#id, projection, position])).rowCount === 1) return;
+    const { rows } = await this.#queryOn<{ position: string }>(client, this.#sql.checkpoint, [this.#id, projection]);
+    throw new CheckpointMovedError(projection, from, rows[0] === undefined ? 0 : toSafeInteger(rows[0].position, 'checkpoint'));
   }
 
   async checkpoint(projection: string): Promise<number> {
@@ -179,5 +193,7 @@ const statements = (schema: string, id: number) => {
       SELECT $1, c.projection, c.position FROM unnest($2::text[], $3::bigint[]) AS c(projection, position)
       ON CONFLICT (generation, projection) DO UPDATE SET position = excluded.position`,
     checkpoint: `SELECT position FROM ${ident(schema)}.rm_checkpoints WHERE generation = $1 AND projection = $2`,
+    moveCheckpoint: `UPDATE ${ident(schema)}.rm_checkpoints SET position = $4 WHERE generation = $1 AND projection = $2 AND position = $3`,
+    firstCheckpoint: `INSERT INTO ${ident(schema)}.rm_checkpoints (generation, projection, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
   };
 };

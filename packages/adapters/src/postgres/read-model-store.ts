@@ -78,10 +78,12 @@ export class PostgresReadModelStore implements ReadModelStore {
   /** Points `rm_active` at the generation (or only if nothing is live yet), its indexes built first. */
   async #switchTo(name: string, replace: boolean): Promise<boolean> {
     return inTransaction(this.#pool, async (client) => {
-      // Pointer first, then the generation's row (as drop does: no lock-order deadlock); the generation's row lock
-      // keeps a concurrent drop out until the switch commits.
+      // Pointer first, then the generation's row (as drop does: no lock-order deadlock). The generation's row lock
+      // keeps a concurrent drop out until the switch commits, and makes two processes switching to it at once (two
+      // servers starting on an empty schema, when no pointer row exists yet to lock) build its indexes one after
+      // the other: the second waits, then finds them built.
       await client.query(this.#sql.lockPointer);
-      const { rows } = await client.query<{ id: string }>(this.#sql.idByNameForShare, [name]);
+      const { rows } = await client.query<{ id: string }>(this.#sql.idByNameForUpdate, [name]);
       // No such generation: nothing was changed, the transaction only held locks.
       if (rows[0] === undefined) return false;
       const id = toSafeInteger(rows[0].id, 'generation id');
@@ -119,7 +121,7 @@ const statements = (schema: string) => {
     activate: `INSERT INTO ${s}.rm_active (singleton, generation) VALUES (true, $1)
       ON CONFLICT (singleton) DO UPDATE SET generation = excluded.generation`,
     lockPointer: `SELECT generation FROM ${s}.rm_active FOR UPDATE`,
-    idByNameForShare: `SELECT id FROM ${s}.rm_generations WHERE name = $1 FOR SHARE`,
+    idByNameForUpdate: `SELECT id FROM ${s}.rm_generations WHERE name = $1 FOR UPDATE`,
     idByName: `SELECT id FROM ${s}.rm_generations WHERE name = $1`,
     insertGeneration: `INSERT INTO ${s}.rm_generations (name) VALUES ($1) ON CONFLICT (name) DO NOTHING RETURNING id`,
     deleteGeneration: `DELETE FROM ${s}.rm_generations WHERE name = $1 RETURNING id`,

@@ -1,7 +1,7 @@
 import type { EventStore, StoredEvent } from '@kessai/domain';
 import { toProjected, type ProjectedEvent } from '../event.js';
 import type { DocumentAccess } from '../view.js';
-import type { DirectDocuments, Generation, ReadModelStore } from '../read-model-store.js';
+import { CheckpointMovedError, type DirectDocuments, type Generation, type ReadModelStore } from '../read-model-store.js';
 import { DocumentCache, type DocumentCacheStats } from './document-cache.js';
 import { diffGenerations, type DiffReport } from './diff.js';
 import { reportedCollections, type ViewSet } from './view-set.js';
@@ -77,7 +77,7 @@ export class ProjectionRunner {
       const generation = await this.readModels.active();
       // A generation this view set never wrote to is empty: memory holds the whole truth, as in a rebuild.
       const fresh = (await generation.checkpoint(this.viewSet.name)) === 0;
-      return this.project(generation, this.cache(fresh), { ...(onProgress ? { onProgress } : {}) }, !fresh);
+      return this.projectRetrying(generation, { cache: this.cache(fresh) }, { ...(onProgress ? { onProgress } : {}) }, !fresh);
     });
     this.queue = run.catch(() => undefined);
     return run;
@@ -93,12 +93,12 @@ export class ProjectionRunner {
     const generation = await this.readModels.generation(name);
     const resumeFrom = await generation.checkpoint(this.viewSet.name);
     // A generation built from nothing holds every document in memory: a miss means absent, no store read needed.
-    const cache = this.cache(resumeFrom === 0);
-    const progress = await this.project(generation, cache, options, false);
+    const held = { cache: this.cache(resumeFrom === 0) };
+    const progress = await this.projectRetrying(generation, held, options, false);
     if (options.stopAfter !== undefined && progress.position < progress.head)
-      return { generation: name, previous: live.name, processed: progress.processed, position: progress.position, activated: false, diff: null, cache: cache.stats };
+      return { generation: name, previous: live.name, processed: progress.processed, position: progress.position, activated: false, diff: null, cache: held.cache.stats };
     // Events appended while rebuilding: catch up on them too, then switch.
-    const caughtUp = await this.project(generation, cache, {}, false);
+    const caughtUp = await this.projectRetrying(generation, held, {}, false);
     const diff = options.diff === false ? null : await diffGenerations(live, generation, reportedCollections);
     const activate = options.activate !== false;
     if (activate) await this.readModels.activate(name);
@@ -109,7 +109,7 @@ export class ProjectionRunner {
       position: caughtUp.position,
       activated: activate,
       diff,
-      cache: cache.stats,
+      cache: held.cache.stats,
     };
   }
 
@@ -121,8 +121,31 @@ export class ProjectionRunner {
     const generation = await target.active();
     const include = 'position' in asOf ? (e: StoredEvent) => e.position <= asOf.position : (e: StoredEvent) => e.metadata.occurredAt <= asOf.time;
     const stopAt = 'position' in asOf ? asOf.position : Number.POSITIVE_INFINITY;
-    await this.project(generation, this.cache(true), { stopAfter: stopAt }, false, include);
+    await this.projectRetrying(generation, { cache: this.cache(true) }, { stopAfter: stopAt }, false, include);
     return generation;
+  }
+
+  /**
+   * `project`, run again from the stored checkpoint when another runner (another process) committed the same events
+   * first (CheckpointMovedError): what this runner held in memory may then be stale, so it starts again with a cache
+   * that trusts nothing it has not read back.
+   */
+  private async projectRetrying(
+    generation: Generation,
+    held: { cache: DocumentCache },
+    options: Pick<RebuildOptions, 'onProgress' | 'stopAfter'>,
+    forgetBetweenBatches: boolean,
+    include?: (e: StoredEvent) => boolean,
+  ): Promise<Progress> {
+    // No limit: each conflict means another runner moved the checkpoint on, so the work left keeps shrinking.
+    for (;;) {
+      try {
+        return await this.project(generation, held.cache, options, forgetBetweenBatches, include);
+      } catch (e) {
+        if (!(e instanceof CheckpointMovedError)) throw e;
+        held.cache = this.cache(false);
+      }
+    }
   }
 
   private cache(authoritative: boolean): DocumentCache {
@@ -183,12 +206,14 @@ export class ProjectionRunner {
             if (missed !== undefined) await missed;
           }
         }
+        // The commit moves the checkpoint from where this batch started, or fails if another runner moved it.
+        const checkpoint = { projection: checkpointName, position: last, from: position };
         position = last;
         processed += batch.length;
         const taken = cache.nextBatch;
         const writes = cache.takeWrites();
         await settle();
-        committing = { done: handled(generation.commit(writes, [{ projection: checkpointName, position }])), batch: taken, progress: { processed, position, head: Math.max(head, position) } };
+        committing = { done: handled(generation.commit(writes, [checkpoint])), batch: taken, progress: { processed, position, head: Math.max(head, position) } };
         if (forgetBetweenBatches) {
           await settle();
           cache.clear();
@@ -225,6 +250,9 @@ export class ProjectionRunner {
       next = read(last);
       const projected: ProjectedEvent[] = [];
       for (const stored of batch) if (include(stored)) projected.push(toProjected(stored));
+      // Another runner in this process may have applied these events between two batches of this one.
+      const stored = docs.checkpoint(this.viewSet.name);
+      if (stored !== position) throw new CheckpointMovedError(this.viewSet.name, position, stored);
       try {
         for (const event of projected) this.applyViews(event, docs);
       } catch (e) {
