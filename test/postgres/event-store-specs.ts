@@ -213,6 +213,46 @@ export const postgresEventStoreSpecs = (db: () => TestPostgres): void => {
     expect((await store.readStream(contested)).map((e) => e.revision)).toEqual(Array.from({ length: rounds + 1 }, (_, i) => i));
   });
 
+  it('calls sent together in one statement still fail one at a time: a conflict or data that does not encode refuses only its own call', async () => {
+    await store.append({ stream: 'existing', expected: 'no_stream', events: [event('e0')] });
+    // Every append_events statement the grouping store sends, counted on the way to the pool.
+    let statements = 0;
+    const pool = new Proxy(db().pool, {
+      get(target, key) {
+        const value: unknown = Reflect.get(target, key);
+        if (key !== 'query' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+        return (query: string | { text: string }, values?: unknown[]) => {
+          if ((typeof query === 'string' ? query : query.text).includes('append_events')) statements++;
+          return Reflect.apply(value, target, [query, values]);
+        };
+      },
+    });
+    // One statement in flight: the calls made while the first one runs wait, then go together in the next.
+    const grouping = new PostgresEventStore({ pool, schema: db().schema, appendsInFlight: 1 });
+    const fresh = (i: number) => grouping.append({ stream: `group-${i}`, expected: 'no_stream', events: [event(`g${i}`)] });
+
+    const conflictRound = await Promise.allSettled([fresh(0), fresh(1), grouping.append({ stream: 'existing', expected: 'no_stream', events: [event('conflict')] }), fresh(2), fresh(3)]);
+    // The first alone; the other four in one statement, refused by the conflict; then each of the four alone.
+    expect(statements).toBe(1 + 1 + 4);
+    expect(conflictRound.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    const conflict = (conflictRound[2] as PromiseRejectedResult).reason as unknown;
+    expect(isWrongExpectedRevision(conflict)).toBe(true);
+    expect(conflict).toMatchObject({ stream: 'existing', expected: 'no_stream', actual: 0 });
+
+    statements = 0;
+    const bad: EventToAppend = { ...event('bad'), data: { id: 'bad', amount: 10n } };
+    const badDataRound = await Promise.allSettled([fresh(4), fresh(5), grouping.append({ stream: 'group-bad', expected: 'no_stream', events: [bad] }), fresh(6)]);
+    // The first alone; the other three do not encode together, so each goes alone and the bad one is never sent.
+    expect(statements).toBe(1 + 2);
+    expect(badDataRound.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect((badDataRound[2] as PromiseRejectedResult).reason).toBeInstanceOf(TypeError);
+
+    const all = await store.readAll({ limit: 100 });
+    expect(all.map(idOf)).toEqual(['e0', 'g0', 'g1', 'g2', 'g3', 'g4', 'g5', 'g6']);
+    expect(all.map((e) => e.position)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(await store.readStream('group-bad')).toEqual([]);
+  });
+
   describe('importEvents', () => {
     const recorded = (position: number, stream: string, revision: number): StoredEvent => ({
       ...event(`${stream}-${revision}`),
