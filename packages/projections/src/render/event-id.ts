@@ -1,6 +1,11 @@
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** Character codes of the id being built: `evnt_` then 27 hex digits. */
+const codes = [0x65, 0x76, 0x6e, 0x74, 0x5f, ...new Array<number>(27).fill(0x30)];
+const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
-const hex32 = (h: number) => HEX[(h >>> 24) & 255]! + HEX[(h >>> 16) & 255]! + HEX[(h >>> 8) & 255]! + HEX[h & 255]!;
+/** Writes the hex digits of `h` (most significant first) into `codes` from `at`, `digits` of them. */
+const putHex = (h: number, at: number, digits = 8) => {
+  for (let i = 0; i < digits; i++) codes[at + i] = HEX_CODES[(h >>> (28 - 4 * i)) & 15]!;
+};
 
 /**
  * API event ids are derived from the domain event they come from (stream and revision), so a rebuild reproduces
@@ -29,6 +34,11 @@ export const apiEventId = (stream: string, revision: number): string => {
   h2 ^= h1;
   h3 ^= h1;
   h4 ^= h1;
-  // 27 hex digits: three full lanes and the high 12 bits of the fourth.
-  return `evnt_${hex32(h1)}${hex32(h2)}${hex32(h3)}${hex32(h4).slice(0, 3)}`;
+  // 27 hex digits: three full lanes and the high 12 bits of the fourth. Made from character codes in one step: a
+  // string joined from pieces is a tree of pieces, and a million API events keep their ids.
+  putHex(h1, 5);
+  putHex(h2, 13);
+  putHex(h3, 21);
+  putHex(h4, 29, 3);
+  return String.fromCharCode(...codes);
 };

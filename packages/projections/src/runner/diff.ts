@@ -33,7 +33,7 @@ export const differingPaths = (a: unknown, b: unknown, prefix = ''): string[] =>
 };
 
 /**
- * Whether two JSON values are equal (a key missing on one side equals undefined on the other, as in
+ * Whether two JSON values are equal (a key or element missing on one side equals undefined on the other, as in
  * `differingPaths`). It allocates nothing: a diff compares every document of both generations, and almost all of
  * them are equal, so the paths are only worked out for the few that are not.
  */
@@ -41,8 +41,9 @@ export const sameJson = (a: unknown, b: unknown): boolean => {
   if (a === b) return true;
   if (!isObject(a) || !isObject(b)) return false;
   if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    // Index by index, a missing element equal to undefined, as `differingPaths` compares arrays.
+    if (!Array.isArray(b)) return false;
+    for (let i = 0; i < Math.max(a.length, b.length); i++) if (!sameJson(a[i], b[i])) return false;
     return true;
   }
   if (Array.isArray(b)) return false;
