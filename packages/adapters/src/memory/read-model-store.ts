@@ -2,7 +2,6 @@ import {
   checkCheckpoint,
   checkDocumentWrite,
   CheckpointMovedError,
-  docKey,
   type Checkpoint,
   type DirectDocuments,
   type DocumentIndex,
@@ -12,7 +11,7 @@ import {
   type ListQuery,
   type ReadModelStore,
 } from '@kessai/projections';
-import { newEntry, SortedEntries, type Entry } from './sorted-entries.js';
+import { keptKeys, keyOf, newEntry, SortedEntries, WHOLE, type Entry, type Prefix } from './sorted-entries.js';
 
 /** The generation `active()` opens when nothing was activated yet. */
 export const DEFAULT_GENERATION = 'live-1';
@@ -67,10 +66,6 @@ export class MemoryReadModelStore implements ReadModelStore {
     return Promise.resolve([...this.#generations.keys()].sort());
   }
 }
-
-/** Where keys without a '/' are kept (a symbol, so that no split key can meet them). */
-const WHOLE: unique symbol = Symbol('whole key');
-type Prefix = string | typeof WHOLE;
 
 /** A store key in its two parts: `merchant/id` (docKey; merchant ids never hold a '/') splits at its first '/'; a key without one stays whole. */
 const splitKey = (key: string): readonly [Prefix, string] => {
@@ -145,8 +140,8 @@ class MemoryGeneration implements Generation {
     return {
       get: <Doc>(collection: string, merchant: string, id: string): Doc | null =>
         (this.#collections.get(collection)?.docs.get(merchant, id)?.doc ?? null) as Doc | null,
-      put: (collection, merchant, id, doc, index) => this.#apply(collection, merchant, id, undefined, doc, index),
-      delete: (collection, merchant, id) => this.#apply(collection, merchant, id, undefined, null, null),
+      put: (collection, merchant, id, doc, index) => this.#apply(collection, merchant, id, doc, index),
+      delete: (collection, merchant, id) => this.#apply(collection, merchant, id, null, null),
       checkpoint: (projection) => {
         this.#usable();
         return this.#checkpoints.get(projection) ?? 0;
@@ -191,8 +186,8 @@ class MemoryGeneration implements Generation {
     const docs = this.#collections.get(collection)?.docs;
     if (docs === undefined) return;
     // A snapshot taken now: later commits do not show up half-way through the iteration.
-    const snapshot = [...docs.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    for (const entry of snapshot) yield [entry.id, entry.doc] as const;
+    const snapshot = Array.from(docs.values(), (entry) => [keyOf(entry), entry.doc] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    yield* snapshot;
   }
 
   commit(writes: readonly DocumentWrite[], checkpoints: readonly Checkpoint[]): Promise<void> {
@@ -214,7 +209,7 @@ class MemoryGeneration implements Generation {
     }
     for (const { collection, id, doc, index } of writes) {
       const [prefix, rest] = splitKey(id);
-      this.#apply(collection, prefix, rest, id, doc, index);
+      this.#apply(collection, prefix, rest, doc, index);
     }
     for (const { projection, position } of checkpoints) this.#checkpoints.set(projection, position);
     return Promise.resolve();
@@ -230,8 +225,8 @@ class MemoryGeneration implements Generation {
     if (this.#dropped) throw new Error(`Generation ${this.name} was dropped`);
   }
 
-  /** Writes one document; `key` is its whole store key when the caller has it (made from the parts otherwise). */
-  #apply(name: string, prefix: Prefix, rest: string, key: string | undefined, doc: unknown, index: DocumentIndex | null): void {
+  /** Writes one document, kept under its key's two parts. */
+  #apply(name: string, prefix: Prefix, rest: string, doc: unknown, index: DocumentIndex | null): void {
     let collection = this.#collections.get(name);
     if (collection === undefined) {
       collection = { docs: new Documents(), lists: new Map() };
@@ -240,26 +235,25 @@ class MemoryGeneration implements Generation {
     const old = collection.docs.get(prefix, rest);
     if (doc === null) {
       if (old === undefined) return;
-      if (old.index !== null) collection.lists.get(old.index.merchant)?.remove(old);
+      if (old.merchant !== null) collection.lists.get(old.merchant)?.remove(old);
       collection.docs.delete(prefix, rest);
       return;
     }
-    // index null keeps the index the document has (or gives none to a new one).
-    const listed = index ?? old?.index ?? null;
-    if (old !== undefined && sameSlot(old.index, listed)) {
-      // The usual update: same place in the list, so only the document and its filter keys change.
+    if (old !== undefined && (index === null || sameSlot(old, index))) {
+      // The usual update: same place in its list (or none), so only the document and its filter keys change.
+      // index null keeps the index the document has.
       old.doc = doc;
-      old.index = listed;
+      if (index !== null) old.keys = keptKeys(index.keys);
       return;
     }
-    if (old !== undefined && old.index !== null) collection.lists.get(old.index.merchant)?.remove(old);
-    const entry = newEntry(key ?? (prefix === WHOLE ? rest : docKey(prefix, rest)), doc, listed);
+    if (old !== undefined && old.merchant !== null) collection.lists.get(old.merchant)?.remove(old);
+    const entry = newEntry(prefix, rest, doc, index);
     collection.docs.set(prefix, rest, entry);
-    if (listed === null) return;
-    let list = collection.lists.get(listed.merchant);
+    if (entry.merchant === null) return;
+    let list = collection.lists.get(entry.merchant);
     if (list === undefined) {
       list = new SortedEntries();
-      collection.lists.set(listed.merchant, list);
+      collection.lists.set(entry.merchant, list);
     }
     list.add(entry);
   }
@@ -285,7 +279,7 @@ const filteredPage = (
   let skip = offset;
   for (let i = hi - 1; i >= lo; i--) {
     const entry = entries[i] as Entry;
-    if (!matches((entry.index as DocumentIndex).keys, where)) continue;
+    if (!matches(entry.keys, where)) continue;
     if (skip > 0) skip--;
     else if (data.length === limit) return { data, hasMore: true };
     else data.push(entry.doc);
@@ -298,9 +292,9 @@ const matches = (keys: Readonly<Record<string, string>>, where: readonly (readon
   return true;
 };
 
-/** Whether a document keeps its place: both unlisted, or listed for the same merchant at the same created and seq. */
-const sameSlot = (a: DocumentIndex | null, b: DocumentIndex | null): boolean =>
-  a === null || b === null ? a === b : a.merchant === b.merchant && a.created === b.created && a.seq === b.seq;
+/** Whether a listed document keeps its place: listed for the same merchant at the same created and seq. */
+const sameSlot = (entry: Entry, index: DocumentIndex): boolean =>
+  entry.merchant === index.merchant && entry.created === index.created && entry.seq === index.seq;
 
 const isCount = (n: number): boolean => Number.isInteger(n) && n >= 0;
 
