@@ -193,8 +193,7 @@ export class ProjectionRunner {
         if (batch.length === 0) break;
         const last = batch[batch.length - 1]!.position;
         next = read(last);
-        const projected: ProjectedEvent[] = [];
-        for (const stored of batch) if (include(stored)) projected.push(toProjected(stored));
+        const projected = decodeBatch(batch, include);
         if (!cache.missesPossible) for (const event of projected) this.applyViews(event, cache);
         else {
           // Documents memory does not hold are fetched for the whole batch at once, not one event at a time (a
@@ -248,8 +247,7 @@ export class ProjectionRunner {
       if (batch.length === 0) break;
       const last = batch[batch.length - 1]!.position;
       next = read(last);
-      const projected: ProjectedEvent[] = [];
-      for (const stored of batch) if (include(stored)) projected.push(toProjected(stored));
+      const projected = decodeBatch(batch, include);
       // Another runner in this process may have applied these events between two batches of this one.
       const stored = docs.checkpoint(this.viewSet.name);
       if (stored !== position) throw new CheckpointMovedError(this.viewSet.name, position, stored);
@@ -271,6 +269,13 @@ export class ProjectionRunner {
     for (const view of this.viewSet.views) if (view.handles.has(event.event.type)) view.apply(event, docs);
   }
 }
+
+/** The events of a batch the run includes, decoded (an event that cannot be read stops it here, before any view). */
+const decodeBatch = (batch: readonly StoredEvent[], include: (e: StoredEvent) => boolean): ProjectedEvent[] => {
+  const projected: ProjectedEvent[] = [];
+  for (const stored of batch) if (include(stored)) projected.push(toProjected(stored));
+  return projected;
+};
 
 /** Batches smaller than this apply their misses one by one, without `DocumentCache.prefetch`. */
 const PREFETCH_MIN_EVENTS = 32;
