@@ -107,6 +107,44 @@ describe('given two runners catching up one memory store at once', () => {
   });
 });
 
+describe('given ten callers asking for a catch-up while events keep arriving', () => {
+  it('then callers who ask before a run starts share it, and each sees its own events projected', async () => {
+    const { events: source } = await generateScenario({ seed: 44, merchants: 1, targetEvents: 300 });
+    const all = await source.readAll({ limit: Number.MAX_SAFE_INTEGER });
+    const growing = new MemoryEventStore();
+    const store = new MemoryReadModelStore();
+    let runs = 0;
+    const counting: ReadModelStore = { ...withoutDirectAccess(store), active: () => (runs++, store.active()) };
+    const runner = new ProjectionRunner({ events: growing, readModels: counting, views: payjpViews() });
+
+    // Ten commands land and ask at once: one run covers all of them.
+    const step = Math.ceil(all.length / 20);
+    const first = Array.from({ length: 10 }, (_, i) => {
+      growing.loadAll(all.slice(i * step, (i + 1) * step));
+      return runner.catchUp();
+    });
+    expect(new Set(first).size).toBe(1);
+    expect((await Promise.all(first)).map((p) => p.position)).toEqual(Array(10).fill(10 * step));
+    expect(runs).toBe(1);
+
+    // While a run is going, later callers queue one run behind it, which covers what they appended.
+    growing.loadAll(all.slice(10 * step, 15 * step));
+    const during = runner.catchUp();
+    await Promise.resolve();
+    growing.loadAll(all.slice(15 * step));
+    const after = runner.catchUp();
+    expect(runner.catchUp()).toBe(after);
+    expect(after).not.toBe(during);
+    expect((await during).position).toBeGreaterThanOrEqual(15 * step);
+    expect((await after).position).toBe(all.length);
+    expect(runs).toBe(3);
+
+    const clean = new MemoryReadModelStore();
+    await new ProjectionRunner({ events: source, readModels: clean, views: payjpViews() }).catchUp();
+    expect((await diffGenerations(await clean.active(), await store.active(), everyCollection)).totals).toEqual({ added: 0, removed: 0, changed: 0 });
+  });
+});
+
 describe('given a view that throws half-way through a batch applied directly', () => {
   it('then the rebuild fails with its error, and the half-written generation refuses reads and resumes', async () => {
     const scenario = await generateScenario({ seed: 42, merchants: 1, targetEvents: 300 });

@@ -62,6 +62,8 @@ export class ProjectionRunner {
   private readonly cacheLimit: number;
   /** Catch-ups on one generation run one at a time, or two could apply the same events twice. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** The queued catch-up that has not started yet, which later callers join. */
+  private nextCatchUp: Promise<Progress> | undefined;
 
   constructor(options: RunnerOptions) {
     this.events = options.events;
@@ -71,15 +73,23 @@ export class ProjectionRunner {
     this.cacheLimit = options.cacheLimit ?? Number.POSITIVE_INFINITY;
   }
 
-  /** Brings the live generation up to the store's head (inline mode calls it after each command). */
+  /**
+   * Brings the live generation up to the store's head (inline mode calls it after each command). Catch-ups run one
+   * at a time; callers that arrive while one runs share the next one, which starts after their call and so covers
+   * their events: ten commands finishing together cost two catch-ups, not ten in a row. A caller that wants
+   * progress reports gets a run of its own.
+   */
   catchUp(onProgress?: (p: Progress) => void): Promise<Progress> {
+    if (onProgress === undefined && this.nextCatchUp !== undefined) return this.nextCatchUp;
     const run = this.queue.then(async () => {
+      if (this.nextCatchUp === run) this.nextCatchUp = undefined;
       const generation = await this.readModels.active();
       // A generation this view set never wrote to is empty: memory holds the whole truth, as in a rebuild.
       const fresh = (await generation.checkpoint(this.viewSet.name)) === 0;
       return this.projectRetrying(generation, { cache: this.cache(fresh) }, { ...(onProgress ? { onProgress } : {}) }, !fresh);
     });
     this.queue = run.catch(() => undefined);
+    if (onProgress === undefined) this.nextCatchUp = run;
     return run;
   }
 
