@@ -125,20 +125,23 @@ export class PostgresEventStore implements EventStore {
     if (!Number.isSafeInteger(after) || after < 0) throw new RangeError(`readAll: after must be an integer >= 0, got ${after}`);
     const limit = sqlLimit(options.limit);
     if (limit === 0) return [];
+    // The appends made before this call, not those made while it waits: under load the head keeps moving.
+    const own = this.#ownHead;
     const rows = await this.#whenOwnWritesShow(
       async () => (await this.#pool.query<EventRow>({ name: this.#sql.readAllName, text: this.#sql.readAll, values: [after, limit] })).rows,
-      (rows) => rows.length === limit || (rows.length === 0 ? after : toSafeInteger(rows[rows.length - 1]!.position, 'position')) >= this.#ownHead,
+      (rows) => rows.length === limit || (rows.length === 0 ? after : toSafeInteger(rows[rows.length - 1]!.position, 'position')) >= own,
     );
     return rows.map(storedEventOf);
   }
 
   headPosition(): Promise<number> {
+    const own = this.#ownHead;
     return this.#whenOwnWritesShow(
       async () => {
         const { rows } = await this.#pool.query<{ position: string }>(this.#sql.head);
         return rows[0] === undefined ? 0 : toSafeInteger(rows[0].position, 'position');
       },
-      (head) => head >= this.#ownHead,
+      (head) => head >= own,
     );
   }
 
@@ -155,10 +158,13 @@ export class PostgresEventStore implements EventStore {
   /** Runs a read again, with back-off, until it shows this instance's own appends or the wait runs out. */
   async #whenOwnWritesShow<T>(read: () => Promise<T>, showsOwnWrites: (result: T) => boolean): Promise<T> {
     const giveUpAt = Date.now() + this.#waitMs;
-    for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+    // What holds the horizon back is usually another append committing within a millisecond: the first retries
+    // go at once (a read costs a round trip), then back off.
+    for (let attempt = 0; ; attempt++) {
       const result = await read();
       if (showsOwnWrites(result) || Date.now() >= giveUpAt) return result;
-      await new Promise((resolve) => setTimeout(resolve, pause));
+      const pause = attempt < IMMEDIATE_RETRIES ? 0 : Math.min(2 ** (attempt - IMMEDIATE_RETRIES), 50);
+      await new Promise((resolve) => (pause === 0 ? setImmediate(resolve) : setTimeout(resolve, pause)));
     }
   }
 
@@ -252,6 +258,9 @@ export class PostgresEventStore implements EventStore {
     return new WrongExpectedRevisionError(moved.stream, moved.expected, actual.get(moved.stream) ?? -1);
   }
 }
+
+/** Reads of the horizon retried without a pause before backing off (see #whenOwnWritesShow). */
+const IMMEDIATE_RETRIES = 3;
 
 /** `append_events`' parameters for these requests. */
 const appendValues = (requests: readonly AppendRequest[], recordedAt: number | null): unknown[] => {
