@@ -114,6 +114,37 @@ describe('WebhookReactor', () => {
     expect(second.checkpoint).toBe(await kessai.ports.events.headPosition());
   });
 
+  it('when stopped while an endpoint is answering, waits for the answer: the delivery is recorded and not sent again after a restart', async () => {
+    const { kessai } = testModeKessai({ seed: 5 });
+    const state = readModelDeliveryState();
+    const received: string[] = [];
+    // An endpoint that takes 150 ms to answer 200: the reactor is stopped while the answer is on its way.
+    const server = createServer((req, res) => {
+      let text = '';
+      req.on('data', (c: Buffer) => (text += c.toString()));
+      req.on('end', () => {
+        received.push((JSON.parse(text) as { id: string }).id);
+        setTimeout(() => res.writeHead(200).end(), 150);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise((resolve) => server.close(resolve)));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+
+    const first = await start(new WebhookReactor(kessai, merchants(url), { ...fast, state }));
+    await kessai.tokens.create(acme, tokenInput);
+    first.nudge();
+    await until('the POST arrived', () => received.length === 1);
+    await first.stop();
+    expect(first.records()).toEqual([]);
+
+    const second = await start(new WebhookReactor(kessai, merchants(url), { ...fast, state }));
+    second.nudge();
+    await sleep(100);
+    expect(second.records()).toEqual([]);
+    expect(received).toHaveLength(1);
+  });
+
   it('starts at the head by default, or at the beginning when asked', async () => {
     const { kessai } = testModeKessai({ seed: 4 });
     await kessai.tokens.create(acme, tokenInput);

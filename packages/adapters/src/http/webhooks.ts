@@ -5,6 +5,9 @@ import type { Merchant } from './auth.js';
 import { pendingCount, readModelDeliveryState, type DeliveryRecord, type DeliveryStateStore, type EndpointDelivery } from './delivery-state.js';
 import { describeError, silentSink, type LogSink } from './log.js';
 
+/** How long `stop` lets deliveries under way finish before it cuts them short (a slow endpoint must not hold it). */
+const STOP_GRACE_MS = 2_000;
+
 /**
  * Webhooks: a reactor that turns the API events of each command into POSTs to the merchant's endpoints.
  *
@@ -131,14 +134,23 @@ export class WebhookReactor {
     return this.#started;
   }
 
-  /** Stops polling and waits for the attempts under way. */
+  /**
+   * Stops polling, lets the attempts under way finish for a moment (an endpoint that already answered is then
+   * recorded, and not sent the event again after a restart), cuts short those still waiting, and waits for the
+   * state to be saved.
+   */
   async stop(): Promise<void> {
     this.#stopped = true;
-    this.#stopping.abort();
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
-    await this.#ticking;
-    await this.#scanning;
+    const grace = setTimeout(() => this.#stopping.abort(), Math.min(STOP_GRACE_MS, this.#timeoutMs));
+    try {
+      await this.#ticking;
+      await this.#scanning;
+    } finally {
+      clearTimeout(grace);
+      this.#stopping.abort();
+    }
     await this.#saving;
   }
 
