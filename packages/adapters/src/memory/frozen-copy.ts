@@ -35,10 +35,6 @@ export class StringPool {
     this.#strings.set(value, value);
     return value;
   }
-
-  get size(): number {
-    return this.#strings.size;
-  }
 }
 
 /** Ids, fingerprints, names and codes are well under this; descriptions and metadata values may not be. */
