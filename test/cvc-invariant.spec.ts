@@ -8,17 +8,7 @@ import { decodeEvent } from '@kessai/domain';
 import { collections, reportedCollections, type Lineage } from '@kessai/projections';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-
-/** Every PAY.JP card object inside a document, however deep (lists, embedded cards, event data). */
-const cardsIn = (value: unknown, found: { id: string; cvc_check: string }[] = []) => {
-  if (Array.isArray(value)) for (const v of value) cardsIn(v, found);
-  else if (typeof value === 'object' && value !== null) {
-    const o = value as Record<string, unknown>;
-    if (o['object'] === 'card') found.push({ id: String(o['id']), cvc_check: String(o['cvc_check']) });
-    for (const v of Object.values(o)) cardsIn(v, found);
-  }
-  return found;
-};
+import { cardsIn } from './support/incident-path-reads.js';
 
 describe('given random seeded workloads across the fault window', () => {
   it('every cvc_check in every read model equals the TokenCreated of its token', async () => {
