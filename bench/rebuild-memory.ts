@@ -4,11 +4,15 @@
  *   rebuild <file> [runs]      full rebuild of every view from a memory store loaded from that file:
  *                              the first run parses every event, later runs reuse the parsed events
  *   impact <file>              projection plus the incident impact report over it
- * Each mode runs in its own process so that peak RSS is that mode's alone.
+ *   views-only <file> [runs]   the six views applied to the parsed events with one plain Map per collection and
+ *                              nothing else (no store, no lists, no checkpoints): how fast the views themselves are
+ * Each mode runs in its own process so that peak RSS is that mode's alone. Run with `node --expose-gc` and
+ * `rebuild` also prints the live heap (after a forced GC): once the events are loaded, and after the last run with
+ * its read models still held.
  */
 import { appendFileSync } from 'node:fs';
 import { exportJsonlFile, generateScenario, loadJsonlFile, MemoryReadModelStore } from '@kessai/adapters';
-import { incidentImpact, payjpViews, ProjectionRunner } from '@kessai/projections';
+import { incidentImpact, payjpViews, ProjectionRunner, toProjected, type DocumentAccess } from '@kessai/projections';
 import { peakRssMiB, report, rssMiB } from './machine.js';
 
 const [mode, ...args] = process.argv.slice(2);
@@ -27,11 +31,20 @@ if (mode === 'generate') {
 } else if (mode === 'rebuild') {
   const file = args[0]!;
   const runs = Number(args[1] ?? 3);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const liveHeapMiB = () => {
+    gc?.();
+    return Math.round(process.memoryUsage().heapUsed / 2 ** 20);
+  };
+  const baseHeap = liveHeapMiB();
   const events = await loadJsonlFile(file);
   const head = await events.headPosition();
   console.log(`loaded ${head} events, RSS ${rssMiB()} MiB`);
+  const loadedHeap = gc === undefined ? null : liveHeapMiB() - baseHeap;
+  let readModels = new MemoryReadModelStore();
   for (let run = 1; run <= runs; run++) {
-    const readModels = new MemoryReadModelStore();
+    // Kept after the loop, so that the live heap counts the last run's read models.
+    readModels = new MemoryReadModelStore();
     const runner = new ProjectionRunner({ events, readModels, views: payjpViews(), batchSize: 10_000 });
     const started = performance.now();
     await runner.rebuild({ diff: false });
@@ -39,6 +52,11 @@ if (mode === 'generate') {
     const rate = Math.round(head / seconds);
     console.log(`rebuild ${run}${run === 1 ? ' (parses every event)' : ' (events already parsed)'}: ${seconds.toFixed(2)} s, ${rate} events/s, RSS ${rssMiB()} MiB, peak ${peakRssMiB()} MiB`);
     save(report('rebuild-memory', { events: head, run, parsed: run === 1, seconds, eventsPerSecond: rate, rssMiB: rssMiB(), peakRssMiB: peakRssMiB() }));
+  }
+  if (loadedHeap !== null) {
+    const readModelsMiB = liveHeapMiB() - baseHeap - loadedHeap;
+    console.log(`live heap over the process's own: events ${loadedHeap} MiB (${Math.round((loadedHeap * 2 ** 20) / head)} bytes per event), the last run's read models (and what decoding remembers) ${readModelsMiB} MiB`);
+    save(report('live-heap-memory', { events: head, eventsMiB: loadedHeap, readModelsMiB }));
   }
 } else if (mode === 'impact') {
   const file = args[0]!;
@@ -53,7 +71,32 @@ if (mode === 'generate') {
   const objects = impact.merchants.reduce((n, m) => n + m.objects.length, 0);
   console.log(`projection ${((projected - started) / 1000).toFixed(2)} s, impact ${((done - projected) / 1000).toFixed(2)} s over ${head} events (${objects} objects reported), peak RSS ${peakRssMiB()} MiB`);
   save(report('impact-memory', { events: head, projectSeconds: (projected - started) / 1000, impactSeconds: (done - projected) / 1000, objects, peakRssMiB: peakRssMiB() }));
+} else if (mode === 'views-only') {
+  const events = await loadJsonlFile(args[0]!);
+  const head = await events.headPosition();
+  const projected = (await events.readAll({ limit: head })).map(toProjected);
+  const views = payjpViews().views;
+  for (let run = 1; run <= Number(args[1] ?? 3); run++) {
+    const collections = new Map<string, Map<string, unknown>>();
+    const collection = (name: string) => {
+      let docs = collections.get(name);
+      if (docs === undefined) collections.set(name, (docs = new Map()));
+      return docs;
+    };
+    // Customer ids repeat across merchants: the key keeps them apart, as the stores do.
+    const docs: DocumentAccess = {
+      get: <Doc>(c: string, m: string, id: string) => (collection(c).get(`${m}/${id}`) ?? null) as Doc | null,
+      put: (c, m, id, doc) => void collection(c).set(`${m}/${id}`, doc),
+      delete: (c, m, id) => void collection(c).delete(`${m}/${id}`),
+    };
+    const started = performance.now();
+    for (const event of projected) for (const view of views) if (view.handles.has(event.event.type)) view.apply(event, docs);
+    const seconds = (performance.now() - started) / 1000;
+    const rate = Math.round(head / seconds);
+    console.log(`views only ${run}: ${seconds.toFixed(2)} s, ${rate} events/s, RSS ${rssMiB()} MiB`);
+    save(report('views-only-memory', { events: head, run, seconds, eventsPerSecond: rate, peakRssMiB: peakRssMiB() }));
+  }
 } else {
-  console.error('usage: rebuild-memory.ts generate <events> <file> | rebuild <file> [runs] | impact <file>');
+  console.error('usage: rebuild-memory.ts generate <events> <file> | rebuild <file> [runs] | impact <file> | views-only <file> [runs]');
   process.exitCode = 1;
 }
