@@ -16,7 +16,9 @@ export const rssMiB = () => Math.round(process.memoryUsage().rss / 2 ** 20);
 
 /** Prints a result as one JSON line (for bench/results and comparisons) after its human reading. */
 export const report = (name: string, figures: Record<string, unknown>) => {
-  const result = { bench: name, at: new Date().toISOString(), machine: machine(), ...figures };
+  // Node flags (a profiler, a larger young generation) change what a run measures: they go with its figures.
+  const flags = process.execArgv.filter((arg) => arg.startsWith('--') && arg !== '--import' && !arg.startsWith('--import='));
+  const result = { bench: name, at: new Date().toISOString(), machine: machine(), ...(flags.length > 0 ? { nodeFlags: flags } : {}), ...figures };
   console.log(JSON.stringify(result));
   return result;
 };
