@@ -1,6 +1,7 @@
 /**
  * `kessai serve --pg`: the facade on PostgreSQL, driven by the official SDK, across a restart. Objects, their
- * cvc_check and the webhook reactor's checkpoint and deliveries all survive it; nothing is delivered twice.
+ * cvc_check, idempotency records and the webhook reactor's checkpoint and deliveries all survive it; nothing is
+ * delivered twice.
  * Skipped with the reason when no PostgreSQL server is reachable (see support/postgres.ts).
  */
 import { createServer } from 'node:http';
@@ -45,6 +46,16 @@ describe.skipIf(!pg.available)('kessai serve on PostgreSQL', () => {
     await new Promise((resolve) => hook.close(resolve));
   });
 
+  /** The SDK's charges.create sends no headers: an Idempotency-Key goes by hand. */
+  const postCharge = async (server: RunningServer, form: string, key: string) => {
+    const response = await fetch(`${server.url}/charges`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${sk}:`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded', 'idempotency-key': key },
+      body: form,
+    });
+    return { status: response.status, body: await response.text() };
+  };
+
   const serve = async (clock: string) => {
     const options: ServeOptions = {
       port: 0,
@@ -71,15 +82,21 @@ describe.skipIf(!pg.available)('kessai serve on PostgreSQL', () => {
     const token = await payjp.tokens.create({ card: { number: '5555555555554444', exp_month: 12, exp_year: 2030, cvc: '123' } }, direct);
     expect(token.card.cvc_check).toBe('unchecked');
     await payjp.customers.create({ id: 'taro', card: token.id });
-    await until('three events delivered', () => received.filter((r) => r.answered === 200).length === 3);
+    const charge = await postCharge(first, 'amount=1000&currency=jpy&customer=taro', 'order-1');
+    expect(charge.status).toBe(200);
+    await until('four events delivered', () => received.filter((r) => r.answered === 200).length === 4);
     await first.close();
 
     const second = await serve('2017-06-07T22:30:00+09:00');
     const again = Payjp(sk, { apibase: second.url });
     const taro = await again.customers.retrieve('taro');
     expect(taro.cards.data.map((c) => [c.id, c.cvc_check])).toEqual([[token.card.id, 'unchecked']]);
-    const charge = await again.charges.create({ amount: 1000, currency: 'jpy', customer: 'taro' });
-    expect(charge.card?.cvc_check).toBe('unchecked');
+    // The idempotency record outlives the process: the key refuses another request (asked first, so that this
+    // process has not met the key yet), and the retry answers the first charge, byte for byte.
+    const reused = await postCharge(second, 'amount=2000&currency=jpy&customer=taro', 'order-1');
+    expect([reused.status, (JSON.parse(reused.body) as { error: { code: string } }).error.code]).toEqual([400, 'idempotency_key_reused']);
+    expect(await postCharge(second, 'amount=1000&currency=jpy&customer=taro', 'order-1')).toEqual(charge);
+    expect((JSON.parse(charge.body) as { card: { cvc_check: string } }).card.cvc_check).toBe('unchecked');
     // After the window, a new token is checked again.
     const after = await again.tokens.create({ card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' } }, direct);
     expect(after.card.cvc_check).toBe('passed');

@@ -14,13 +14,18 @@ import {
 import * as charges from './charges.js';
 import type { CommandOptions, CommandPorts, Done } from './context.js';
 import * as customers from './customers.js';
-import { Idempotency } from './idempotency.js';
+import { Idempotency, type IdempotencyStore } from './idempotency.js';
 import type * as inputs from './inputs.js';
 import * as tokens from './tokens.js';
 
 export interface KessaiOptions extends CommandPorts {
   readonly readModels: ReadModelStore;
   readonly views?: ViewSet;
+  /**
+   * Where idempotency records live (default: this process's memory). Servers sharing one database share one
+   * store (PostgresIdempotencyStore), so that a key retried on another server still answers the first answer.
+   */
+  readonly idempotency?: IdempotencyStore;
 }
 
 /** PAY.JP's answer to a delete. */
@@ -67,7 +72,7 @@ export class Kessai {
   readonly runner: ProjectionRunner;
   readonly queries: PayjpQueries;
   readonly commands: ReturnType<typeof bindCommands>;
-  private readonly idempotency = new Idempotency();
+  private readonly idempotency: Idempotency;
 
   constructor(options: KessaiOptions) {
     this.ports = options;
@@ -75,6 +80,7 @@ export class Kessai {
     this.runner = new ProjectionRunner({ events: options.events, readModels: options.readModels, views: options.views ?? payjpViews() });
     this.queries = new PayjpQueries(options.readModels);
     this.commands = bindCommands(options);
+    this.idempotency = new Idempotency(options.idempotency);
   }
 
   /** Runs a command (once per idempotency key), projects it when inline, then answers with the read model. */

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { CardVault, Clock, EventStore } from '@kessai/domain';
 import type { ReadModelStore } from '@kessai/projections';
+import type { IdempotencyStore } from '../app/idempotency.js';
 import { Kessai } from '../app/kessai.js';
 import { MemoryEventStore } from '../memory/event-store.js';
 import { MemoryReadModelStore } from '../memory/read-model-store.js';
@@ -11,6 +12,7 @@ import { TestModeCardNetwork } from '../test-mode/card-network.js';
 import { FaultWindowCvcVerifier, INCIDENT_WINDOW, TestModeCvcVerifier, type TimeWindow } from '../test-mode/cvc-verifier.js';
 import { RandomIdGenerator, SystemClock } from '../test-mode/seeded.js';
 import { connectPostgres } from '../postgres/connection.js';
+import { idempotencySecretFrom } from '../postgres/idempotency-store.js';
 import { vaultKeysFromEnv, type VaultKeys } from '../postgres/vault-key.js';
 import { parseMerchants, randomMerchant, type Merchant, type MerchantConfig } from './auth.js';
 import { jsonLinesSink, type LogSink } from './log.js';
@@ -125,6 +127,8 @@ interface Stores {
   readonly vault: CardVault;
   /** Where the webhook reactor keeps its checkpoint and deliveries: durable with PostgreSQL. */
   readonly deliveries: ReadModelStore | null;
+  /** Idempotency records: in this process's memory (null), or shared by every server on the database. */
+  readonly idempotency: IdempotencyStore | null;
   readonly close: () => Promise<void>;
 }
 
@@ -134,6 +138,7 @@ const memoryStores = (clock: Clock): Stores => ({
   // A fingerprint secret per boot is fine for a store that lives as long as the process.
   vault: new MemoryCardVault(process.env['KESSAI_VAULT_SECRET'] ?? randomBytes(32).toString('hex')),
   deliveries: null,
+  idempotency: null,
   close: () => Promise.resolve(),
 });
 
@@ -157,6 +162,7 @@ const postgresStores = async (url: string, options: ServeOptions, clock: Clock):
     readModels: connection.readModelStore(),
     vault: connection.cardVault(keys),
     deliveries: connection.readModelStore(),
+    idempotency: connection.idempotencyStore({ secret: idempotencySecretFrom(keys.fingerprintSecret) }),
     close: () => connection.close(),
   };
 };
@@ -182,6 +188,7 @@ export const startServer = async (options: ServeOptions): Promise<RunningServer>
       network: new TestModeCardNetwork(),
       clock,
       ids: new RandomIdGenerator(),
+      ...(stores.idempotency === null ? {} : { idempotency: stores.idempotency }),
     });
     // Events written while no server ran (an import, another process) are projected before the first request.
     await kessai.runner.catchUp();

@@ -2,6 +2,7 @@ import type { Clock } from '@kessai/domain';
 import pg from 'pg';
 import { PostgresCardVault } from './card-vault.js';
 import { PostgresEventStore } from './event-store.js';
+import { PostgresIdempotencyStore, type PostgresIdempotencyStoreOptions } from './idempotency-store.js';
 import { migrate } from './migrations.js';
 import { PostgresReadModelStore } from './read-model-store.js';
 import { checkSchemaName, DEFAULT_SCHEMA } from './sql.js';
@@ -28,6 +29,7 @@ export interface PostgresConnection {
   eventStore(options?: { readonly clock?: Clock }): PostgresEventStore;
   readModelStore(): PostgresReadModelStore;
   cardVault(keys: VaultKeys): PostgresCardVault;
+  idempotencyStore(options: Omit<PostgresIdempotencyStoreOptions, 'pool' | 'schema'>): PostgresIdempotencyStore;
   /** Ends the pool (only a pool this helper created). */
   close(): Promise<void>;
 }
@@ -52,6 +54,7 @@ export const connectPostgres = async (source?: string | pg.Pool, options: Connec
     eventStore: (opts = {}) => new PostgresEventStore({ pool, schema, ...opts }),
     readModelStore: () => new PostgresReadModelStore({ pool, schema }),
     cardVault: (keys) => new PostgresCardVault({ pool, schema, ...keys }),
+    idempotencyStore: (opts) => new PostgresIdempotencyStore({ pool, schema, ...opts }),
     close: () => (owned ? pool.end() : Promise.resolve()),
   };
 };

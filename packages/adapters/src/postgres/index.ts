@@ -3,6 +3,7 @@ export type { Pool, PoolClient } from 'pg';
 export * from './card-vault.js';
 export * from './connection.js';
 export * from './event-store.js';
+export * from './idempotency-store.js';
 export type { ImportOptions } from './event-import.js';
 export * from './migrations.js';
 export * from './read-model-store.js';

@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { appendFunctionMigration } from './append-function.js';
 import { cardVaultMigration } from './card-vault-schema.js';
 import { eventStoreMigration } from './event-store-schema.js';
+import { idempotencyMigration } from './idempotency-schema.js';
 import { readModelMigration } from './read-model-schema.js';
 import { checkSchemaName, DEFAULT_SCHEMA, ident } from './sql.js';
 
@@ -18,6 +19,7 @@ export const migrations: readonly Migration[] = [
   { version: 2, name: 'read models', sql: readModelMigration },
   { version: 3, name: 'card vault', sql: cardVaultMigration },
   { version: 4, name: 'cheaper append_events', sql: appendFunctionMigration },
+  { version: 5, name: 'idempotency keys', sql: idempotencyMigration },
 ];
 
 export interface MigrateOptions {
