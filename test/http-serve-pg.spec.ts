@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startServer, type RunningServer, type ServeOptions } from '@kessai/adapters';
 import Payjp from 'payjp';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresForTests } from './support/postgres.js';
 
 const pg = await postgresForTests('http-serve');
@@ -41,6 +41,7 @@ describe.skipIf(!pg.available)('kessai serve on PostgreSQL', () => {
     });
   });
   const running: RunningServer[] = [];
+  beforeAll(() => new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve)));
   afterAll(async () => {
     for (const server of running) await server.close().catch(() => undefined);
     await new Promise((resolve) => hook.close(resolve));
@@ -75,7 +76,6 @@ describe.skipIf(!pg.available)('kessai serve on PostgreSQL', () => {
 
   it('keeps objects, cvc_check and webhook state across a restart, delivering each event once', async () => {
     await db().reset();
-    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
     const first = await serve('2017-06-07T17:30:00+09:00');
     expect(first.store).toBe('postgres');
     const payjp = Payjp(sk, { apibase: first.url });
@@ -106,5 +106,28 @@ describe.skipIf(!pg.available)('kessai serve on PostgreSQL', () => {
     await sleep(200);
     for (const e of events.data) expect(received.filter((r) => r.id === e.id).map((r) => r.answered)).toEqual([500, 200]);
     expect((await again.events.list({ limit: 100 })).data.every((e) => e.pending_webhooks === 0)).toBe(true);
+  });
+
+  it('two servers on one database at once: one of them holds the webhook lease and delivers each event, once', async () => {
+    // The servers of the test before hold this schema's lease: they stop first.
+    for (const server of running.splice(0)) await server.close();
+    await db().reset();
+    received.length = 0;
+    const a = await serve('2017-06-07T10:00:00+09:00');
+    const b = await serve('2017-06-07T10:00:00+09:00');
+    const [sdkA, sdkB] = [Payjp(sk, { apibase: a.url }), Payjp(sk, { apibase: b.url })];
+    const first = await sdkA.tokens.create({ card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' } }, direct);
+    const second = await sdkB.tokens.create({ card: { number: '5555555555554444', exp_month: 12, exp_year: 2030, cvc: '123' } }, direct);
+    await sdkB.customers.create({ id: 'hanako', card: first.id });
+    await sdkA.charges.create({ amount: 500, currency: 'jpy', card: second.id });
+    const events = await sdkB.events.list({ limit: 100 });
+    expect(events.data.map((e) => e.type).sort()).toEqual(['charge.succeeded', 'customer.card.created', 'customer.created', 'token.created', 'token.created']);
+    await until('every event delivered', () => events.data.every((e) => received.some((r) => r.id === e.id && r.answered === 200)));
+    await sleep(300);
+    for (const e of events.data) expect(received.filter((r) => r.id === e.id).map((r) => r.answered)).toEqual([500, 200]);
+    expect([a, b].map((s) => s.app.webhooks?.holding).sort()).toEqual([false, true]);
+    // Both servers show what the holder saved: nothing pending.
+    expect((await sdkA.events.list({ limit: 100 })).data.every((e) => e.pending_webhooks === 0)).toBe(true);
+    expect((await sdkB.events.list({ limit: 100 })).data.every((e) => e.pending_webhooks === 0)).toBe(true);
   });
 });

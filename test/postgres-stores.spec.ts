@@ -11,6 +11,7 @@ import { readModelStoreContract } from './contracts/read-model-store-contract.js
 import { cardVaultSpecs } from './postgres/card-vault-specs.js';
 import { postgresEventStoreSpecs } from './postgres/event-store-specs.js';
 import { idempotencySpecs } from './postgres/idempotency-specs.js';
+import { leaseSpecs } from './postgres/lease-specs.js';
 import { migrationSpecs } from './postgres/migration-specs.js';
 import { projectionSpecs } from './postgres/projection-specs.js';
 import { readModelSpecs } from './postgres/read-model-specs.js';
@@ -37,5 +38,6 @@ describe.skipIf(!pg.available)('PostgreSQL', () => {
   describe('migrations', () => migrationSpecs(db));
   describe('PostgresCardVault', () => cardVaultSpecs(db));
   describe('PostgresIdempotencyStore', () => idempotencySpecs(db));
+  describe('PostgresLease', () => leaseSpecs(db));
   describe('ProjectionRunner on PostgreSQL', () => projectionSpecs(db));
 });

@@ -18,7 +18,7 @@ import { parseMerchants, randomMerchant, type Merchant, type MerchantConfig } fr
 import { jsonLinesSink, type LogSink } from './log.js';
 import { createHttpApi, type KessaiHttpApi } from './server.js';
 import { readModelDeliveryState } from './delivery-state.js';
-import type { WebhookOptions } from './webhooks.js';
+import type { WebhookLease, WebhookOptions } from './webhooks.js';
 
 /**
  * A clock that starts at a chosen instant and then runs with real time: simulated = start + (elapsed since boot).
@@ -129,6 +129,8 @@ interface Stores {
   readonly deliveries: ReadModelStore | null;
   /** Idempotency records: in this process's memory (null), or shared by every server on the database. */
   readonly idempotency: IdempotencyStore | null;
+  /** Shared by the webhook reactors of every server on the database, so that one of them delivers. */
+  readonly webhookLease: WebhookLease | null;
   readonly close: () => Promise<void>;
 }
 
@@ -139,6 +141,7 @@ const memoryStores = (clock: Clock): Stores => ({
   vault: new MemoryCardVault(process.env['KESSAI_VAULT_SECRET'] ?? randomBytes(32).toString('hex')),
   deliveries: null,
   idempotency: null,
+  webhookLease: null,
   close: () => Promise.resolve(),
 });
 
@@ -163,6 +166,7 @@ const postgresStores = async (url: string, options: ServeOptions, clock: Clock):
     vault: connection.cardVault(keys),
     deliveries: connection.readModelStore(),
     idempotency: connection.idempotencyStore({ secret: idempotencySecretFrom(keys.fingerprintSecret) }),
+    webhookLease: connection.lease('webhook-reactor'),
     close: () => connection.close(),
   };
 };
@@ -195,11 +199,13 @@ export const startServer = async (options: ServeOptions): Promise<RunningServer>
     const log = options.log ?? jsonLinesSink();
     const webhooks: WebhookOptions = {
       ...(stores.deliveries === null ? {} : { state: readModelDeliveryState(stores.deliveries) }),
+      ...(stores.webhookLease === null ? {} : { lease: stores.webhookLease }),
       ...options.webhooks,
     };
     const app = createHttpApi({ kessai, merchants, log, webhooks });
     const host = options.host ?? '127.0.0.1';
     await app.listen({ port: options.port, host });
+    let closing: Promise<void> | undefined;
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : options.port;
     return {
@@ -212,10 +218,12 @@ export const startServer = async (options: ServeOptions): Promise<RunningServer>
       generatedKeys: generated,
       clock,
       incidentWindow: window,
-      close: async () => {
-        await app.close();
-        await stores.close();
-      },
+      // Idempotent: a second call waits for the first (ending a pool twice throws).
+      close: () =>
+        (closing ??= (async () => {
+          await app.close();
+          await stores.close();
+        })()),
     };
   } catch (e) {
     await stores.close();

@@ -187,3 +187,77 @@ describe('WebhookReactor', () => {
     expect(reactor.overlay('acme', rebuilt.value).pending_webhooks).toBe(1);
   });
 });
+
+/** A lease in memory shared by reactors of one test, as PostgresLease is shared by servers on one database. */
+const sharedLease = () => {
+  let holder: object | null = null;
+  return () => {
+    const me = {};
+    return {
+      hold: () => Promise.resolve((holder ??= me) === me),
+      release: () => {
+        if (holder === me) holder = null;
+        return Promise.resolve();
+      },
+    };
+  };
+};
+
+describe('WebhookReactor with a lease (several servers on one store)', () => {
+  it('given two reactors sharing the state, one delivers each event once; when it stops, the other takes over from its checkpoint', async () => {
+    const { kessai } = testModeKessai({ seed: 7 });
+    const state = readModelDeliveryState();
+    const leaseFor = sharedLease();
+    const seen = new Set<string>();
+    const hook = await endpoint();
+    const first = await start(new WebhookReactor(kessai, merchants(hook.url), { ...fast, state, lease: leaseFor() }));
+    const second = await start(new WebhookReactor(kessai, merchants(hook.url), { ...fast, state, lease: leaseFor() }));
+    await until('a holder', () => first.holding || second.holding);
+    const [holder, other] = first.holding ? [first, second] : [second, first];
+
+    const token = await kessai.tokens.create(acme, tokenInput);
+    if (!token.ok) throw new Error('token');
+    await kessai.customers.create(acme, { id: 'taro', card: token.value.id });
+    holder.nudge();
+    other.nudge();
+    await until('three deliveries', () => hook.received.length >= 3);
+    await sleep(100);
+    expect(hook.received).toHaveLength(3);
+    expect(other.holding).toBe(false);
+
+    await holder.stop();
+    await until('the other reactor takes the lease', () => other.holding);
+    const charge = await kessai.charges.create(acme, { amount: 1200, currency: 'jpy', customer: 'taro' });
+    if (!charge.ok) throw new Error('charge');
+    other.nudge();
+    await until('the charge delivered', () => hook.received.length >= 4);
+    await sleep(100);
+    for (const r of hook.received) seen.add(r.id);
+    expect(hook.received.map((r) => r.type)).toEqual(expect.arrayContaining(['token.created', 'customer.created', 'customer.card.created', 'charge.succeeded']));
+    // Each event once: the taker went on from the saved checkpoint instead of starting over.
+    expect(seen.size).toBe(4);
+    expect(hook.received).toHaveLength(4);
+  });
+
+  it('given a reactor without the lease, it writes nothing and reads pending_webhooks from what the holder saved', async () => {
+    const { kessai } = testModeKessai({ seed: 8 });
+    const state = readModelDeliveryState();
+    const leaseFor = sharedLease();
+    const down = await endpoint(() => 503);
+    const holder = await start(new WebhookReactor(kessai, merchants(down.url), { ...fast, retryIntervalMs: 60_000, state, lease: leaseFor() }));
+    await until('the first holds the lease', () => holder.holding);
+    const follower = await start(new WebhookReactor(kessai, merchants(down.url), { ...fast, state, lease: leaseFor() }));
+    const token = await kessai.tokens.create(acme, tokenInput);
+    if (!token.ok) throw new Error('token');
+    holder.nudge();
+    await until('one failed attempt', () => down.received.length >= 1);
+    const eventId = down.received[0]!.id;
+    await until('the holder saved the attempt', () => holder.records().some((r) => r.endpoints[0]!.attempts === 1));
+    await sleep(30);
+    await follower.sync();
+    expect(follower.holding).toBe(false);
+    expect(follower.pending('acme', eventId)).toBe(1);
+    expect(follower.records().map((r) => [r.eventId, r.endpoints[0]!.attempts])).toEqual([[eventId, 1]]);
+    expect(down.received).toHaveLength(1);
+  });
+});

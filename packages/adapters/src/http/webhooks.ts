@@ -25,9 +25,18 @@ const STOP_GRACE_MS = 2_000;
  * events: PAY.JP's `pending_webhooks` is read from it (`pending`) and laid over the event document at read time, so
  * a rebuild, which writes 0 into every event document, cannot reset it.
  *
- * One reactor per event store: two processes tailing one PostgreSQL store would both deliver (a lease is future
- * work).
+ * Several processes on one PostgreSQL store (several servers) share one lease (`WebhookLease`): the holder tails
+ * the store, delivers and saves the state; the others only read the state, so their `pending_webhooks` stay right,
+ * and try for the lease at each poll. A process that takes the lease reloads the state first, so it goes on from
+ * where the last holder stopped.
  */
+
+/** Work one process at a time may do (PostgresLease: an advisory lock freed when its holder's connection ends). */
+export interface WebhookLease {
+  /** True while this process holds the lease: takes it when it is free, keeps it when it already holds it. */
+  hold(): Promise<boolean>;
+  release(): Promise<void>;
+}
 
 export interface WebhookOptions {
   /** Wait between attempts after a non-2xx answer or a network error (PAY.JP: 3 minutes). */
@@ -47,6 +56,8 @@ export interface WebhookOptions {
   readonly log?: LogSink;
   /** Deliveries in flight at once. */
   readonly concurrency?: number;
+  /** Shared by every reactor on one store, so that one delivers (default: none, this reactor is the only one). */
+  readonly lease?: WebhookLease;
 }
 
 interface Endpoint {
@@ -81,6 +92,9 @@ export class WebhookReactor {
   readonly #pollIntervalMs: number;
   readonly #startFrom: 'head' | 'beginning';
   readonly #concurrency: number;
+  readonly #lease: WebhookLease | null;
+  /** Whether this reactor delivers: it holds the lease, or there is none. */
+  #holding = false;
 
   readonly #records = new Map<string, DeliveryRecord>();
   /** Attempts under way, by record key and url, so a slow endpoint is not tried twice at once. */
@@ -118,20 +132,49 @@ export class WebhookReactor {
     this.#pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.#startFrom = options.startFrom ?? 'head';
     this.#concurrency = options.concurrency ?? 4;
+    this.#lease = options.lease ?? null;
   }
 
-  /** Loads the saved state (or starts a checkpoint) and begins polling. Idempotent. */
+  /** Loads the saved state (or starts a checkpoint) and begins polling. Idempotent. With a lease, that waits for the lease. */
   start(): Promise<void> {
     this.#started ??= (async () => {
-      const saved = await this.#state.load();
-      for (const record of saved.records) this.#records.set(record.key, record);
-      if (saved.checkpoint === null) {
-        this.#checkpoint = this.#startFrom === 'head' ? await this.#events.headPosition() : 0;
-        await this.#state.save({ checkpoint: this.#checkpoint });
-      } else this.#checkpoint = saved.checkpoint;
+      if (this.#lease === null) {
+        await this.#load();
+        this.#holding = true;
+      } else await this.#reloadRecords();
       this.#schedule(0);
     })();
     return this.#started;
+  }
+
+  /** The saved state, whole: the records and the checkpoint (started here when none was saved). Writes only when none was. */
+  async #load(): Promise<void> {
+    const saved = await this.#state.load();
+    this.#records.clear();
+    for (const record of saved.records) this.#records.set(record.key, record);
+    if (saved.checkpoint === null) {
+      this.#checkpoint = this.#startFrom === 'head' ? await this.#events.headPosition() : 0;
+      await this.#state.save({ checkpoint: this.#checkpoint });
+    } else this.#checkpoint = saved.checkpoint;
+  }
+
+  /** The saved records only (a reactor without the lease reads what the holder saved, for `pending`). */
+  async #reloadRecords(): Promise<void> {
+    const saved = await this.#state.load();
+    this.#records.clear();
+    for (const record of saved.records) this.#records.set(record.key, record);
+  }
+
+  /** Whether this reactor may deliver now; on taking the lease, it first loads what the previous holder saved. */
+  async #holdLease(): Promise<boolean> {
+    if (this.#lease === null) return true;
+    const held = await this.#lease.hold();
+    if (held && !this.#holding) {
+      await this.#load();
+      this.#log({ level: 'info', msg: 'webhook reactor took the lease', checkpoint: this.#checkpoint });
+    } else if (!held && this.#holding) this.#log({ level: 'warn', msg: 'webhook reactor lost the lease; another process delivers' });
+    this.#holding = held;
+    return held;
   }
 
   /**
@@ -152,6 +195,13 @@ export class WebhookReactor {
       this.#stopping.abort();
     }
     await this.#saving;
+    await this.#lease?.release();
+    this.#holding = false;
+  }
+
+  /** Whether this reactor delivers (it holds the lease, or has none to share). */
+  get holding(): boolean {
+    return this.#holding;
   }
 
   /** The global position up to which API events have been taken in. */
@@ -188,7 +238,9 @@ export class WebhookReactor {
     const run = this.#scanning.then(async () => {
       if (this.#started === null) return;
       await this.#started;
-      await this.#scan();
+      // Without the lease, the holder writes the records: read them, and write nothing.
+      if (this.#holding) await this.#scan();
+      else await this.#reloadRecords();
     });
     this.#scanning = run.catch(() => undefined);
     return run;
@@ -257,8 +309,10 @@ export class WebhookReactor {
       do {
         this.#again = false;
         try {
-          await this.sync();
-          await this.#deliverDue();
+          if (await this.#holdLease()) {
+            await this.sync();
+            await this.#deliverDue();
+          }
         } catch (e) {
           this.#log({ level: 'error', msg: 'webhook reactor failed; retrying at the next poll', ...describeError(e) });
         }

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { PostgresCardVault } from './card-vault.js';
 import { PostgresEventStore } from './event-store.js';
 import { PostgresIdempotencyStore, type PostgresIdempotencyStoreOptions } from './idempotency-store.js';
+import { PostgresLease } from './lease.js';
 import { migrate } from './migrations.js';
 import { PostgresReadModelStore } from './read-model-store.js';
 import { checkSchemaName, DEFAULT_SCHEMA } from './sql.js';
@@ -30,6 +31,8 @@ export interface PostgresConnection {
   readModelStore(): PostgresReadModelStore;
   cardVault(keys: VaultKeys): PostgresCardVault;
   idempotencyStore(options: Omit<PostgresIdempotencyStoreOptions, 'pool' | 'schema'>): PostgresIdempotencyStore;
+  /** A lease named `name`: one process at a time holds it (the webhook reactor's, in `kessai serve --pg`). */
+  lease(name: string): PostgresLease;
   /** Ends the pool (only a pool this helper created). */
   close(): Promise<void>;
 }
@@ -55,6 +58,7 @@ export const connectPostgres = async (source?: string | pg.Pool, options: Connec
     readModelStore: () => new PostgresReadModelStore({ pool, schema }),
     cardVault: (keys) => new PostgresCardVault({ pool, schema, ...keys }),
     idempotencyStore: (opts) => new PostgresIdempotencyStore({ pool, schema, ...opts }),
+    lease: (name) => new PostgresLease({ pool, schema, name }),
     close: () => (owned ? pool.end() : Promise.resolve()),
   };
 };

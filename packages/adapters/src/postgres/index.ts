@@ -4,6 +4,7 @@ export * from './card-vault.js';
 export * from './connection.js';
 export * from './event-store.js';
 export * from './idempotency-store.js';
+export * from './lease.js';
 export type { ImportOptions } from './event-import.js';
 export * from './migrations.js';
 export * from './read-model-store.js';

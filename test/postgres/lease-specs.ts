@@ -1,0 +1,53 @@
+import { createPool, PostgresLease, type Pool } from '@kessai/adapters';
+import { afterEach, expect, it } from 'vitest';
+import type { TestPostgres } from '../support/postgres.js';
+
+/** PostgresLease: one process at a time holds it, and it is freed when its holder's connection ends. */
+export const leaseSpecs = (db: () => TestPostgres): void => {
+  const pools: Pool[] = [];
+  const leases: PostgresLease[] = [];
+  /** A lease in a "process" of its own (a pool of its own). */
+  const leaseInProcess = (name = 'webhook-reactor') => {
+    const pool = createPool(db().url, { max: 2 });
+    pools.push(pool);
+    const lease = new PostgresLease({ pool, schema: db().schema, name });
+    leases.push(lease);
+    return lease;
+  };
+  afterEach(async () => {
+    // A held lease keeps its connection out of the pool, and a pool ends only when all are back.
+    await Promise.all(leases.splice(0).map((l) => l.release()));
+    await Promise.all(pools.splice(0).map((p) => p.end()));
+  });
+
+  it('given a held lease, another process cannot take it until it is released; a lease of another name is apart', async () => {
+    const [a, b] = [leaseInProcess(), leaseInProcess()];
+    expect(await a.hold()).toBe(true);
+    expect(await a.hold()).toBe(true);
+    expect(await b.hold()).toBe(false);
+    expect(await leaseInProcess('another').hold()).toBe(true);
+    await a.release();
+    expect(await b.hold()).toBe(true);
+    expect(await a.hold()).toBe(false);
+  });
+
+  it("given a holder whose connection is cut (its process died), another process takes the lease and the holder learns it lost it", async () => {
+    const [a, b] = [leaseInProcess(), leaseInProcess()];
+    expect(await a.hold()).toBe(true);
+    // This schema's lease only: other test files hold leases of their own schemas on the same server.
+    const { rowCount } = await db().pool.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_locks
+       WHERE locktype = 'advisory' AND classid = hashtext($1)::oid AND objid = hashtext('webhook-reactor')::oid AND granted`,
+      [`kessai:${db().schema}:lease`],
+    );
+    expect(rowCount).toBe(1);
+    let taken = false;
+    for (let i = 0; i < 100 && !taken; i++) {
+      taken = await b.hold();
+      if (!taken) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(taken).toBe(true);
+    // The cut connection reported its end: a's next hold tries again, and finds the lease taken.
+    expect(await a.hold()).toBe(false);
+  });
+};
