@@ -141,7 +141,7 @@ export class WebhookReactor {
       if (this.#lease === null) {
         await this.#load();
         this.#holding = true;
-      } else await this.#reloadRecords();
+      } else await this.#readRecords();
       this.#schedule(0);
     })();
     return this.#started;
@@ -149,20 +149,19 @@ export class WebhookReactor {
 
   /** The saved state, whole: the records and the checkpoint (started here when none was saved). Writes only when none was. */
   async #load(): Promise<void> {
-    const saved = await this.#state.load();
-    this.#records.clear();
-    for (const record of saved.records) this.#records.set(record.key, record);
-    if (saved.checkpoint === null) {
+    const checkpoint = await this.#readRecords();
+    if (checkpoint === null) {
       this.#checkpoint = this.#startFrom === 'head' ? await this.#events.headPosition() : 0;
       await this.#state.save({ checkpoint: this.#checkpoint });
-    } else this.#checkpoint = saved.checkpoint;
+    } else this.#checkpoint = checkpoint;
   }
 
-  /** The saved records only (a reactor without the lease reads what the holder saved, for `pending`). */
-  async #reloadRecords(): Promise<void> {
+  /** Replaces the records with the saved ones (all a reactor without the lease does, for `pending`); answers the saved checkpoint. */
+  async #readRecords(): Promise<number | null> {
     const saved = await this.#state.load();
     this.#records.clear();
     for (const record of saved.records) this.#records.set(record.key, record);
+    return saved.checkpoint;
   }
 
   /** Whether this reactor may deliver now; on taking the lease, it first loads what the previous holder saved. */
@@ -240,7 +239,7 @@ export class WebhookReactor {
       await this.#started;
       // Without the lease, the holder writes the records: read them, and write nothing.
       if (this.#holding) await this.#scan();
-      else await this.#reloadRecords();
+      else await this.#readRecords();
     });
     this.#scanning = run.catch(() => undefined);
     return run;
