@@ -90,3 +90,21 @@ describe('Idempotency', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(40);
   });
 });
+
+describe('Idempotency when its store fails', () => {
+  it('given a record that cannot be written after the command ran, then the caller still gets the answer', async () => {
+    const store = new MemoryIdempotencyStore();
+    store.finish = () => Promise.reject(new Error('connection terminated'));
+    const c = command();
+    expect(await new Idempotency(store).run('mer_a', 'k1', 'x', {}, c.execute)).toEqual(ok({ run: 1 }));
+    expect(c.runs).toBe(1);
+  });
+
+  it('given a claim that cannot be made, then the command does not run and the caller gets the error', async () => {
+    const store = new MemoryIdempotencyStore();
+    store.claim = () => Promise.reject(new Error('connection refused'));
+    const c = command();
+    await expect(new Idempotency(store).run('mer_a', 'k1', 'x', {}, c.execute)).rejects.toThrow('connection refused');
+    expect(c.runs).toBe(0);
+  });
+});

@@ -89,7 +89,11 @@ export class Idempotency {
           await this.store.release(slot, claim.claim).catch(() => undefined);
           throw e;
         }
-        await this.store.finish(slot, claim.claim, result);
+        // The command is done whatever happens to its record: a record that could not be written (the database
+        // went away) stays claimed until it goes stale, and a retry then runs the command again, which its derived
+        // ids make finish without duplicates. Answering an error here would tell the caller a charge failed when
+        // it was made.
+        await this.store.finish(slot, claim.claim, result).catch(() => undefined);
         return result;
       }
       const { record } = claim;
