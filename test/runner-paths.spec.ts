@@ -168,3 +168,47 @@ describe('given a view that throws half-way through a batch applied directly', (
     expect(fixed).toMatchObject({ activated: true, position: await events.headPosition() });
   });
 });
+
+describe('given a live generation a few events behind (an inline catch-up after a command)', () => {
+  /** The event store's reads, counted. */
+  const counted = (inner: EventStore) => {
+    const calls = { readAll: 0, headPosition: 0 };
+    const store: EventStore = {
+      atomicMultiStreamAppend: inner.atomicMultiStreamAppend,
+      append: (r) => inner.append(r),
+      appendMany: (r) => inner.appendMany(r),
+      readStream: (s, o) => inner.readStream(s, o),
+      readAll: (o) => (calls.readAll++, inner.readAll(o)),
+      headPosition: () => (calls.headPosition++, inner.headPosition()),
+    };
+    return { store, calls };
+  };
+
+  it.each([
+    ['direct', (s: ReadModelStore) => s],
+    ['through the cache', withoutDirectAccess],
+  ])('when it catches up (%s), then it reads the log once, not the head, and reports where it ended', async (_, wrap) => {
+    const scenario = await generateScenario({ seed: 43, merchants: 1, targetEvents: 200 });
+    const all = await scenario.events.readAll({ limit: 1000 });
+    const source = new MemoryEventStore({ events: all.slice(0, 150) });
+    const { store, calls } = counted(source);
+    const readModels = wrap(new MemoryReadModelStore());
+    const runner = new ProjectionRunner({ events: store, readModels, views: payjpViews(), batchSize: 100 });
+    // 150 events: a full batch, then a short one that ends the run.
+    expect(await runner.catchUp()).toEqual({ processed: 150, position: 150, head: 150 });
+    expect(calls).toEqual({ readAll: 2, headPosition: 0 });
+
+    for (const e of all.slice(150, 153)) await source.append({ stream: e.stream, expected: 'any', events: [{ type: e.type, version: e.version, data: e.data, metadata: e.metadata }] });
+    calls.readAll = 0;
+    expect(await runner.catchUp()).toEqual({ processed: 3, position: 153, head: 153 });
+    expect(calls).toEqual({ readAll: 1, headPosition: 0 });
+    // Nothing new: one read, nothing processed.
+    calls.readAll = 0;
+    expect(await runner.catchUp()).toEqual({ processed: 0, position: 153, head: 153 });
+    expect(calls.readAll).toBe(1);
+    // Progress reports still get the store's head.
+    const heads: number[] = [];
+    await runner.catchUp((p) => heads.push(p.head));
+    expect(calls.headPosition).toBe(1);
+  });
+});

@@ -84,9 +84,10 @@ export class ProjectionRunner {
     const run = this.queue.then(async () => {
       if (this.nextCatchUp === run) this.nextCatchUp = undefined;
       const generation = await this.readModels.active();
+      const checkpoint = await generation.checkpoint(this.viewSet.name);
       // A generation this view set never wrote to is empty: memory holds the whole truth, as in a rebuild.
-      const fresh = (await generation.checkpoint(this.viewSet.name)) === 0;
-      return this.projectRetrying(generation, { cache: this.cache(fresh) }, { ...(onProgress ? { onProgress } : {}) }, !fresh);
+      const fresh = checkpoint === 0;
+      return this.projectRetrying(generation, { cache: this.cache(fresh) }, { ...(onProgress ? { onProgress } : {}) }, !fresh, undefined, checkpoint);
     });
     this.queue = run.catch(() => undefined);
     if (onProgress === undefined) this.nextCatchUp = run;
@@ -104,7 +105,7 @@ export class ProjectionRunner {
     const resumeFrom = await generation.checkpoint(this.viewSet.name);
     // A generation built from nothing holds every document in memory: a miss means absent, no store read needed.
     const held = { cache: this.cache(resumeFrom === 0) };
-    const progress = await this.projectRetrying(generation, held, options, false);
+    const progress = await this.projectRetrying(generation, held, options, false, undefined, resumeFrom);
     if (options.stopAfter !== undefined && progress.position < progress.head)
       return { generation: name, previous: live.name, processed: progress.processed, position: progress.position, activated: false, diff: null, cache: held.cache.stats };
     // Events appended while rebuilding: catch up on them too, then switch.
@@ -146,11 +147,13 @@ export class ProjectionRunner {
     options: Pick<RebuildOptions, 'onProgress' | 'stopAfter'>,
     forgetBetweenBatches: boolean,
     include?: (e: StoredEvent) => boolean,
+    /** The checkpoint, when the caller has just read it (a retry reads it again). */
+    checkpoint?: number,
   ): Promise<Progress> {
     // No limit: each conflict means another runner moved the checkpoint on, so the work left keeps shrinking.
-    for (;;) {
+    for (let from = checkpoint; ; from = undefined) {
       try {
-        return await this.project(generation, held.cache, options, forgetBetweenBatches, include);
+        return await this.project(generation, held.cache, options, forgetBetweenBatches, include, from);
       } catch (e) {
         if (!(e instanceof CheckpointMovedError)) throw e;
         held.cache = this.cache(false);
@@ -168,7 +171,10 @@ export class ProjectionRunner {
    * views apply the next. Commits still go one at a time and in order, each with the checkpoint of the documents it
    * carries, so a crash leaves the generation at the end of some batch, as before. A batch's documents stay in
    * memory until its commit is done (DocumentCache.committed), so no store read can miss a write in flight.
-   * Catch-ups on a live generation forget documents after each batch and do not overlap commits.
+   * Catch-ups on a live generation forget documents after each batch and do not overlap commits. A batch shorter
+   * than asked for is the last: the run reads no further (an inline catch-up after a command is one short batch).
+   * The store's head is read only for progress reports and `stopAfter`; otherwise the head reported is where the
+   * run ended.
    */
   private async project(
     generation: Generation,
@@ -177,13 +183,17 @@ export class ProjectionRunner {
     /** Forget cached documents after each batch: others may write the generation between catch-ups. */
     forgetBetweenBatches: boolean,
     include: (e: StoredEvent) => boolean = () => true,
+    checkpoint?: number,
   ): Promise<Progress> {
     const checkpointName = this.viewSet.name;
-    let position = await generation.checkpoint(checkpointName);
-    const head = await this.events.headPosition();
+    let position = checkpoint ?? (await generation.checkpoint(checkpointName));
+    const head = options.onProgress !== undefined || options.stopAfter !== undefined ? await this.events.headPosition() : 0;
     const limit = options.stopAfter ?? Number.POSITIVE_INFINITY;
-    const read = (after: number): Promise<readonly StoredEvent[]> =>
-      handled(after < limit ? this.events.readAll({ after, limit: Math.min(this.batchSize, limit - after) }) : Promise.resolve([]));
+    const read = (after: number): Promise<Batch> => {
+      if (after >= limit) return Promise.resolve({ events: [], last: true });
+      const asked = Math.min(this.batchSize, limit - after);
+      return handled(this.events.readAll({ after, limit: asked }).then((events) => ({ events, last: events.length < asked })));
+    };
     if (generation.direct !== undefined) return this.projectDirect(generation.direct(), position, head, read, options, include);
     let processed = 0;
     /** The commit in flight, with what to report once it is done. */
@@ -196,13 +206,13 @@ export class ProjectionRunner {
       cache.committed(batch);
       options.onProgress?.(progress);
     };
-    let next = read(position);
+    let next: Promise<Batch> | null = read(position);
     try {
-      while (position < limit) {
-        const batch = await next;
+      while (position < limit && next !== null) {
+        const { events: batch, last: lastBatch }: Batch = await next;
         if (batch.length === 0) break;
-        const last = batch[batch.length - 1]!.position;
-        next = read(last);
+        const last: number = batch[batch.length - 1]!.position;
+        next = lastBatch ? null : read(last);
         const projected = decodeBatch(batch, include);
         if (!cache.missesPossible) for (const event of projected) this.applyViews(event, cache);
         else {
@@ -246,17 +256,17 @@ export class ProjectionRunner {
     docs: DirectDocuments,
     from: number,
     head: number,
-    read: (after: number) => Promise<readonly StoredEvent[]>,
+    read: (after: number) => Promise<Batch>,
     options: Pick<RebuildOptions, 'onProgress' | 'stopAfter'>,
     include: (e: StoredEvent) => boolean,
   ): Promise<Progress> {
     let position = from;
     let processed = 0;
-    for (let next = read(position); ; ) {
-      const batch = await next;
+    for (let next: Promise<Batch> | null = read(position); next !== null; ) {
+      const { events: batch, last: lastBatch }: Batch = await next;
       if (batch.length === 0) break;
-      const last = batch[batch.length - 1]!.position;
-      next = read(last);
+      const last: number = batch[batch.length - 1]!.position;
+      next = lastBatch ? null : read(last);
       const projected = decodeBatch(batch, include);
       // Another runner in this process may have applied these events between two batches of this one.
       const stored = docs.checkpoint(this.viewSet.name);
@@ -278,6 +288,12 @@ export class ProjectionRunner {
   private applyViews(event: ProjectedEvent, docs: DocumentAccess): void {
     for (const view of this.viewSet.views) if (view.handles.has(event.event.type)) view.apply(event, docs);
   }
+}
+
+/** A read of the log: its events, and whether it was the last (shorter than asked: nothing more to read now). */
+interface Batch {
+  readonly events: readonly StoredEvent[];
+  readonly last: boolean;
 }
 
 /** The events of a batch the run includes, decoded (an event that cannot be read stops it here, before any view). */
