@@ -9,10 +9,11 @@ const SCAN_PAGE = 1_000;
 
 /**
  * One generation: its documents in their own table (read-model-schema.ts), its checkpoints in `rm_checkpoints`.
- * A commit is one transaction of at most four statements whatever its size: deletions, upserts that set the
- * index columns, upserts that keep them (`index: null` on an update), and the checkpoints. Each statement takes
- * the whole batch as a few JSON arrays, one per column, zipped by `ROWS FROM (json_array_elements...)`, so the
- * cost per document is the database's work on the row, not a round trip or a parse.
+ * A commit is, whatever its size, deletions, upserts that set the index columns, upserts that keep them
+ * (`index: null` on an update), and the checkpoints: one statement for a runner's commit (one checked checkpoint,
+ * see #commitOneStatement), else one transaction of at most four statements. Each part takes the whole batch as
+ * a few JSON arrays, one per column, zipped by `ROWS FROM (json_array_elements...)`, so the cost per document is
+ * the database's work on the row, not a round trip or a parse.
  */
 export class PostgresGeneration implements Generation {
   readonly name: string;
@@ -82,6 +83,8 @@ export class PostgresGeneration implements Generation {
   async commit(writes: readonly DocumentWrite[], checkpoints: readonly Checkpoint[]): Promise<void> {
     const changes = foldWrites(writes);
     const positions = foldCheckpoints(checkpoints);
+    const only = positions.length === 1 ? positions[0]! : undefined;
+    if (only?.from !== undefined) return this.#commitOneStatement(changes, only.projection, only.from, only.position);
     await inTransaction(this.#pool, async (client) => {
       // Checked checkpoints first: their row lock makes a second runner committing the same events wait here,
       // then find the checkpoint moved, before it writes any document.
@@ -91,6 +94,19 @@ export class PostgresGeneration implements Generation {
       if (unchecked.length > 0)
         await this.#queryOn(client, this.#sql.checkpoints, [this.#id, unchecked.map((c) => c.projection), unchecked.map((c) => c.position)]);
     });
+  }
+
+  /**
+   * A runner's commit (one checkpoint, checked) as one statement, so one round trip and no transaction block:
+   * the checkpoint moves first (`moved`, or `first` for a projection's first commit), and each document write
+   * applies only if it did. All the parts of one statement commit together or not at all, and a concurrent
+   * committer of the same events waits on the checkpoint row, then finds it moved and writes nothing.
+   */
+  async #commitOneStatement(changes: readonly DocumentChange[], projection: string, from: number, position: number): Promise<void> {
+    const { rows } = await this.#query<{ moved: boolean }>(this.#sql.commitOne, [this.#id, projection, from, position, ...changeValues(changes)]);
+    if (rows[0]?.moved === true) return;
+    const { rows: stored } = await this.#query<{ position: string }>(this.#sql.checkpoint, [this.#id, projection]);
+    throw new CheckpointMovedError(projection, from, stored[0] === undefined ? 0 : toSafeInteger(stored[0].position, 'checkpoint'));
   }
 
   /** Moves a checkpoint from `from` to `position`, or throws CheckpointMovedError if it is no longer at `from`. */
@@ -109,43 +125,11 @@ export class PostgresGeneration implements Generation {
   }
 
   async #applyChanges(client: PoolClient, changes: readonly DocumentChange[]): Promise<void> {
-    // Every column goes as one JSON array: JSON.stringify is native, where pg's text-array encoding escapes each
-    // element in JavaScript.
-    const deletes = { collections: [] as string[], ids: [] as string[] };
-    const sets = { collections: [] as string[], ids: [] as string[], docs: [] as unknown[], merchants: [] as (string | null)[], created: [] as (number | null)[], seqs: [] as (number | null)[], keys: [] as unknown[] };
-    const keeps = { collections: [] as string[], ids: [] as string[], docs: [] as unknown[] };
-    for (const change of changes) {
-      if (change.kind === 'delete') {
-        deletes.collections.push(change.collection);
-        deletes.ids.push(change.id);
-      } else if (change.kind === 'set') {
-        const { index } = change;
-        sets.collections.push(change.collection);
-        sets.ids.push(change.id);
-        sets.docs.push(change.doc);
-        sets.merchants.push(index?.merchant ?? null);
-        sets.created.push(index?.created ?? null);
-        sets.seqs.push(index?.seq ?? null);
-        sets.keys.push(index?.keys ?? null);
-      } else {
-        keeps.collections.push(change.collection);
-        keeps.ids.push(change.id);
-        keeps.docs.push(change.doc);
-      }
-    }
-    const json = JSON.stringify;
-    if (deletes.ids.length > 0) await this.#queryOn(client, this.#sql.delete, [json(deletes.collections), json(deletes.ids)]);
-    if (sets.ids.length > 0)
-      await this.#queryOn(client, this.#sql.upsertIndexed, [
-        json(sets.collections),
-        json(sets.ids),
-        json(sets.docs),
-        json(sets.merchants),
-        json(sets.created),
-        json(sets.seqs),
-        json(sets.keys),
-      ]);
-    if (keeps.ids.length > 0) await this.#queryOn(client, this.#sql.upsertKeepingIndex, [json(keeps.collections), json(keeps.ids), json(keeps.docs)]);
+    const [deleteCollections, deleteIds, setCollections, setIds, setDocs, merchants, created, seqs, keys, keepCollections, keepIds, keepDocs] =
+      changeValues(changes);
+    if (deleteIds !== '[]') await this.#queryOn(client, this.#sql.delete, [deleteCollections, deleteIds]);
+    if (setIds !== '[]') await this.#queryOn(client, this.#sql.upsertIndexed, [setCollections, setIds, setDocs, merchants, created, seqs, keys]);
+    if (keepIds !== '[]') await this.#queryOn(client, this.#sql.upsertKeepingIndex, [keepCollections, keepIds, keepDocs]);
   }
 
   #query<Row extends object>(sql: string, values: unknown[]) {
@@ -166,9 +150,87 @@ export class PostgresGeneration implements Generation {
 
 const isCount = (n: number): boolean => Number.isSafeInteger(n) && n >= 0;
 
+/**
+ * A commit's changes as twelve JSON arrays, one per column of each kind of write: deletions (collection, id),
+ * upserts that set the index columns (collection, id, doc, merchant, created, seq, keys) and upserts that keep
+ * them (collection, id, doc). JSON.stringify is native, where pg's text-array encoding escapes each element in
+ * JavaScript.
+ */
+const changeValues = (changes: readonly DocumentChange[]): string[] => {
+  const deletes = { collections: [] as string[], ids: [] as string[] };
+  const sets = { collections: [] as string[], ids: [] as string[], docs: [] as unknown[], merchants: [] as (string | null)[], created: [] as (number | null)[], seqs: [] as (number | null)[], keys: [] as unknown[] };
+  const keeps = { collections: [] as string[], ids: [] as string[], docs: [] as unknown[] };
+  for (const change of changes) {
+    if (change.kind === 'delete') {
+      deletes.collections.push(change.collection);
+      deletes.ids.push(change.id);
+    } else if (change.kind === 'set') {
+      const { index } = change;
+      sets.collections.push(change.collection);
+      sets.ids.push(change.id);
+      sets.docs.push(change.doc);
+      sets.merchants.push(index?.merchant ?? null);
+      sets.created.push(index?.created ?? null);
+      sets.seqs.push(index?.seq ?? null);
+      sets.keys.push(index?.keys ?? null);
+    } else {
+      keeps.collections.push(change.collection);
+      keeps.ids.push(change.id);
+      keeps.docs.push(change.doc);
+    }
+  }
+  const json = JSON.stringify;
+  return [
+    json(deletes.collections),
+    json(deletes.ids),
+    json(sets.collections),
+    json(sets.ids),
+    json(sets.docs),
+    json(sets.merchants),
+    json(sets.created),
+    json(sets.seqs),
+    json(sets.keys),
+    json(keeps.collections),
+    json(keeps.ids),
+    json(keeps.docs),
+  ];
+};
+
 const statements = (schema: string, id: number) => {
   const table = documentsTable(schema, id);
+  const checkpoints = `${ident(schema)}.rm_checkpoints`;
   return {
+    // $1 generation, $2 projection, $3 from, $4 position, then the twelve arrays of changeValues ($5 .. $16).
+    // Data-modifying WITH parts all run, on one snapshot, whether or not anything reads them; `ok` holds a row only
+    // if the checkpoint moved, and every write is filtered on it.
+    commitOne: `WITH moved AS (
+        UPDATE ${checkpoints} SET position = $4 WHERE generation = $1 AND projection = $2 AND position = $3 RETURNING 1
+      ), first AS (
+        INSERT INTO ${checkpoints} (generation, projection, position) SELECT $1, $2, $4 WHERE $3 = 0 AND NOT EXISTS (SELECT 1 FROM moved)
+        ON CONFLICT DO NOTHING RETURNING 1
+      ), ok AS (
+        SELECT 1 FROM moved UNION ALL SELECT 1 FROM first
+      ), deleted AS (
+        DELETE FROM ${table} AS t USING ROWS FROM (json_array_elements_text($5::json), json_array_elements_text($6::json)) AS w(collection, id)
+        WHERE t.collection = w.collection AND t.id = w.id AND EXISTS (SELECT 1 FROM ok)
+      ), indexed AS (
+        INSERT INTO ${table} (collection, id, doc, merchant, created, seq, keys)
+        SELECT w.collection, w.id, w.doc, w.merchant, w.created::bigint, w.seq::bigint, nullif(w.keys, 'null'::jsonb)
+        FROM ROWS FROM (json_array_elements_text($7::json), json_array_elements_text($8::json), json_array_elements($9::json),
+                        json_array_elements_text($10::json), json_array_elements_text($11::json), json_array_elements_text($12::json),
+                        jsonb_array_elements($13::jsonb))
+          AS w(collection, id, doc, merchant, created, seq, keys)
+        WHERE EXISTS (SELECT 1 FROM ok)
+        ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc, merchant = excluded.merchant,
+          created = excluded.created, seq = excluded.seq, keys = excluded.keys
+      ), kept AS (
+        INSERT INTO ${table} (collection, id, doc)
+        SELECT w.collection, w.id, w.doc
+        FROM ROWS FROM (json_array_elements_text($14::json), json_array_elements_text($15::json), json_array_elements($16::json)) AS w(collection, id, doc)
+        WHERE EXISTS (SELECT 1 FROM ok)
+        ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc
+      )
+      SELECT EXISTS (SELECT 1 FROM ok) AS moved`,
     table,
     get: `SELECT doc FROM ${table} WHERE collection = $1 AND id = $2`,
     // A join on the ids, not `id = ANY (...)`: a generation being rebuilt has no statistics yet, and the planner
