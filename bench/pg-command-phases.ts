@@ -10,7 +10,7 @@
  *
  * Uses a fresh schema in the server's `test` database (KESSAI_PG_URL when set), dropped at the end.
  */
-import { connectPostgres, Kessai, RandomIdGenerator, SystemClock, TestModeCardNetwork, TestModeCvcVerifier } from '@kessai/adapters';
+import { connectPostgres, Kessai, PostgresCardsWithEvents, RandomIdGenerator, SystemClock, TestModeCardNetwork, TestModeCvcVerifier } from '@kessai/adapters';
 import { unsafeId, type EventToAppend } from '@kessai/domain';
 import { peakRssMiB, report } from './machine.js';
 import { saveResult, serverInfo } from './pg-common.js';
@@ -32,6 +32,7 @@ try {
   const events = pg.eventStore({ clock });
   const readModels = pg.readModelStore();
   const vault = pg.cardVault({ encryptionKey: 'c3'.repeat(32), fingerprintSecret: 'bench fingerprint secret' });
+  const cardsWithEvents = new PostgresCardsWithEvents(events, vault);
   const spent: Record<string, number> = {};
   const calls: Record<string, number> = {};
   const timed = (name: string, target: object, method: string) => {
@@ -46,13 +47,13 @@ try {
       }
     };
   };
-  for (const method of ['append', 'readAll', 'headPosition', 'readStream']) timed(`events.${method}`, events, method);
+  for (const method of ['append', 'appendWith', 'readAll', 'headPosition', 'readStream']) timed(`events.${method}`, events, method);
   timed('readModels.active', readModels, 'active');
   timed('vault.store', vault, 'store');
   // Every generation handle the store hands out shares this prototype.
   const generation = Object.getPrototypeOf(await readModels.active()) as object;
   for (const method of ['get', 'getMany', 'checkpoint', 'commit']) timed(`generation.${method}`, generation, method);
-  const kessai = new Kessai({ events, readModels, vault, verifier: new TestModeCvcVerifier(), network: new TestModeCardNetwork(), clock, ids: new RandomIdGenerator() });
+  const kessai = new Kessai({ events, readModels, vault, cardsWithEvents, verifier: new TestModeCvcVerifier(), network: new TestModeCardNetwork(), clock, ids: new RandomIdGenerator() });
   timed('runner.catchUp', kessai.runner, 'catchUp');
   const merchant = unsafeId.merchant('acme');
   const create = () => kessai.tokens.create(merchant, { card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' } });

@@ -1,6 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
-import { MemoryCardVault, parseVaultKey, PostgresCardVault, VaultDecryptionError } from '@kessai/adapters';
+import {
+  Kessai,
+  MemoryCardVault,
+  MemoryReadModelStore,
+  parseVaultKey,
+  PostgresCardsWithEvents,
+  PostgresCardVault,
+  PostgresEventStore,
+  RandomIdGenerator,
+  SystemClock,
+  TestModeCardNetwork,
+  TestModeCvcVerifier,
+  VaultDecryptionError,
+} from '@kessai/adapters';
 import { sensitive, unsafeId } from '@kessai/domain';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { TestPostgres } from '../support/postgres.js';
@@ -110,6 +123,70 @@ export const cardVaultSpecs = (db: () => TestPostgres): void => {
         expect(output).not.toContain(keyHex);
         expect(output).not.toContain(fingerprintSecret);
       }
+    });
+  });
+
+  describe('a card number and its token, together', () => {
+    const vaultRows = async () => Number((await db().pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${db().schema}.vault_cards`)).rows[0]!.n);
+    const events = () => new PostgresEventStore({ pool: db().pool, schema: db().schema });
+    const tokenUsed = (stream: string, expected: 'no_stream' | 'any' = 'no_stream') => ({
+      stream,
+      expected,
+      events: [{ type: 'TokenUsed', version: 1, data: { stream }, metadata: { merchant: unsafeId.merchant('mer_v'), correlationId: 'c1', causationId: null, idempotencyKey: null, occurredAt: 1 } }],
+    });
+
+    it('given a write after the append that fails, then neither the events nor the write are kept', async () => {
+      const store = events();
+      await expect(
+        store.appendWith([tokenUsed('token-a')], async (client) => {
+          await vault().storeOn(client, ref, sensitive(visa));
+          throw new Error('the process stopped here');
+        }),
+      ).rejects.toThrow('stopped here');
+      expect(await store.headPosition()).toBe(0);
+      expect(await vaultRows()).toBe(0);
+    });
+
+    it('given an append that conflicts, then the write after it never runs', async () => {
+      const store = events();
+      await store.append(tokenUsed('token-a'));
+      let ran = false;
+      await expect(store.appendWith([tokenUsed('token-a')], async () => void (ran = true))).rejects.toThrow(/expected/i);
+      expect(ran).toBe(false);
+      expect(await store.headPosition()).toBe(1);
+    });
+
+    it('given both succeed, then both are kept and readAll shows the events at once', async () => {
+      const store = events();
+      const [result] = await store.appendWith([tokenUsed('token-b')], (client) => vault().storeOn(client, ref, sensitive(visa)));
+      expect(result).toMatchObject({ stream: 'token-b', revision: 0, position: 1 });
+      expect((await store.readAll({ limit: 10 })).map((e) => e.stream)).toEqual(['token-b']);
+      expect((await vault().reveal(ref))?.reveal()).toBe(visa);
+    });
+
+    it('when a token cannot be recorded, then Kessai keeps no card number for it (and would without PostgresCardsWithEvents)', async () => {
+      // Every TokenCreated insert fails, as if the process had died between the vault and the event store.
+      await db().pool.query(`CREATE FUNCTION ${db().schema}.refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$;
+        CREATE TRIGGER refuse BEFORE INSERT ON ${db().schema}.events FOR EACH ROW WHEN (NEW.type = 'TokenCreated') EXECUTE FUNCTION ${db().schema}.refuse()`);
+      const kessai = (together: boolean) => {
+        const store = events();
+        const v = vault();
+        return new Kessai({
+          events: store,
+          readModels: new MemoryReadModelStore(),
+          vault: v,
+          verifier: new TestModeCvcVerifier(),
+          network: new TestModeCardNetwork(),
+          clock: new SystemClock(),
+          ids: new RandomIdGenerator(),
+          ...(together ? { cardsWithEvents: new PostgresCardsWithEvents(store, v) } : {}),
+        });
+      };
+      const card = { number: visa, exp_month: 12, exp_year: 2030, cvc: '123' };
+      await expect(kessai(true).tokens.create(unsafeId.merchant('mer_v'), { card })).rejects.toThrow('refused');
+      expect(await vaultRows()).toBe(0);
+      await expect(kessai(false).tokens.create(unsafeId.merchant('mer_v'), { card })).rejects.toThrow('refused');
+      expect(await vaultRows()).toBe(1);
     });
   });
 };

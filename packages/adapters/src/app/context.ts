@@ -1,4 +1,4 @@
-import type { CardNetwork, CardVault, Clock, CvcVerifier, EventStore, IdGenerator, MerchantId } from '@kessai/domain';
+import type { AppendRequest, AppendResult, CardNetwork, CardVault, Clock, CvcVerifier, EventStore, IdGenerator, MerchantId, Sensitive, VaultRef } from '@kessai/domain';
 import { DerivedIds } from './command-ids.js';
 import { toAppendRequests, type StreamAppend } from './streams.js';
 
@@ -12,6 +12,17 @@ export interface CommandPorts {
   readonly ids: IdGenerator;
   /** kessai runs in test mode only: PAY.JP test cards, livemode false everywhere. */
   readonly livemode?: false;
+  /**
+   * Stores whose vault and event store share a database (PostgreSQL) record a token's card number and its events
+   * in one transaction, so that no card number is kept for a token that was never recorded. Without it, the
+   * number is stored first, then the events appended.
+   */
+  readonly cardsWithEvents?: CardsWithEvents;
+}
+
+/** A card number and the events that refer to it, committed together (see PostgresCardsWithEvents). */
+export interface CardsWithEvents {
+  append(requests: readonly AppendRequest[], card: { readonly ref: VaultRef; readonly pan: Sensitive }): Promise<readonly AppendResult[]>;
 }
 
 export interface CommandOptions {
@@ -41,16 +52,29 @@ export const startRun = (ports: CommandPorts, merchant: MerchantId, options: Com
   return { merchant, at: ports.clock.now(), correlationId: ids.next('request'), idempotencyKey: key, ids };
 };
 
-/** Appends one command's events; on the stores that can, all streams commit together. */
-export const commit = async (ports: CommandPorts, run: CommandRun, appends: readonly StreamAppend[]): Promise<number> => {
-  const requests = toAppendRequests(appends, {
+const requestsOf = (run: CommandRun, appends: readonly StreamAppend[]): AppendRequest[] =>
+  toAppendRequests(appends, {
     merchant: run.merchant,
     correlationId: run.correlationId,
     causationId: null,
     idempotencyKey: run.idempotencyKey,
     occurredAt: run.at,
   });
+
+/** Appends one command's events; on the stores that can, all streams commit together. */
+export const commit = async (ports: CommandPorts, run: CommandRun, appends: readonly StreamAppend[]): Promise<number> => {
+  const requests = requestsOf(run, appends);
   if (requests.length === 0) return 0;
   const results = requests.length === 1 ? [await ports.events.append(requests[0]!)] : await ports.events.appendMany(requests);
   return Math.max(...results.map((r) => r.position));
+};
+
+/** Stores a card number and appends the events that refer to it: together where the stores can, else number first. */
+export const commitWithCard = async (ports: CommandPorts, run: CommandRun, card: { readonly ref: VaultRef; readonly pan: Sensitive }, appends: readonly StreamAppend[]): Promise<number> => {
+  if (ports.cardsWithEvents === undefined) {
+    await ports.vault.store(card.ref, card.pan);
+    return commit(ports, run, appends);
+  }
+  const results = await ports.cardsWithEvents.append(requestsOf(run, appends), card);
+  return Math.max(0, ...results.map((r) => r.position));
 };

@@ -6,6 +6,7 @@ import { MemoryCardVault } from '../test-mode/card-vault.js';
 import { TestModeCardNetwork } from '../test-mode/card-network.js';
 import { FaultWindowCvcVerifier, TestModeCvcVerifier, type TimeWindow } from '../test-mode/cvc-verifier.js';
 import { SeededIdGenerator, SeededRandom, SimulatedClock } from '../test-mode/seeded.js';
+import type { CardsWithEvents } from './context.js';
 import { Kessai } from './kessai.js';
 
 export interface TestModeOptions {
@@ -22,6 +23,8 @@ export interface TestModeOptions {
   readonly vaultSecret?: string;
   /** Another vault (PostgreSQL's, for a workload stored there). */
   readonly vault?: CardVault;
+  /** With a PostgreSQL vault and event store: a token's card number and events in one transaction. */
+  readonly cardsWithEvents?: CardsWithEvents;
 }
 
 /**
@@ -47,6 +50,7 @@ export const testModeKessai = (options: TestModeOptions = {}) => {
     clock,
     ids,
     ...(options.views === undefined ? {} : { views: options.views }),
+    ...(options.cardsWithEvents === undefined ? {} : { cardsWithEvents: options.cardsWithEvents }),
   });
   return { kessai, clock, ids, network, verifier, vault, events, readModels, random };
 };

@@ -11,7 +11,7 @@ import {
   type Result,
   type TokenEvent,
 } from '@kessai/domain';
-import { commit, startRun, type CommandOptions, type CommandPorts, type CommandRun, type Done } from './context.js';
+import { commitWithCard, startRun, type CommandOptions, type CommandPorts, type CommandRun, type Done } from './context.js';
 import { createTokenInput, parseInput, type CreateTokenInput } from './inputs.js';
 import { load } from './streams.js';
 
@@ -40,8 +40,9 @@ const holderOf = (card: {
 
 /**
  * POST /v1/tokens. The card is checked before anything touches it; the network screens it; the CVC is verified
- * once (the decision every copy will carry) and then forgotten; the number goes to the vault; only then is the
- * token recorded. A refusal at any step records nothing.
+ * once (the decision every copy will carry) and then forgotten; the number goes to the vault with the token's
+ * events (in one transaction where the stores allow, CommandPorts.cardsWithEvents). A refusal at any step records
+ * nothing.
  */
 export const createToken = async (ports: CommandPorts, merchant: MerchantId, input: CreateTokenInput, options: CommandOptions = {}): Promise<Result<Done>> => {
   const parsed = parseInput(createTokenInput, input);
@@ -77,8 +78,7 @@ export const createToken = async (ports: CommandPorts, merchant: MerchantId, inp
     loaded.state,
   );
   if (!decided.ok) return decided;
-  await ports.vault.store(vaultRef, inspected.value.pan);
-  const position = await commit(ports, run, [{ loaded, events: decided.value satisfies TokenEvent[] }]);
+  const position = await commitWithCard(ports, run, { ref: vaultRef, pan: inspected.value.pan }, [{ loaded, events: decided.value satisfies TokenEvent[] }]);
   return ok({ id: tokenId, position });
 };
 

@@ -5,7 +5,8 @@ import { generateScenario } from '../scenario/generator.js';
 import { INCIDENT_WINDOW } from '../test-mode/cvc-verifier.js';
 import { printSummary, writeReports } from './output.js';
 import { Progress } from './progress.js';
-import { openPostgres, type PgFlags } from './stores.js';
+import { openPostgres, type PgFlags, type PostgresStores } from './stores.js';
+import { PostgresCardsWithEvents } from '../postgres/cards-with-events.js';
 
 export interface DemoOptions extends PgFlags {
   readonly seed: number;
@@ -49,7 +50,7 @@ const demo = async (options: DemoOptions, pg: Awaited<ReturnType<typeof openPost
             faultWindow: INCIDENT_WINDOW,
             events: pg.events,
             readModels: pg.readModels,
-            vault: pg.vault(),
+            ...withVault(pg),
           }),
         }),
   });
@@ -67,4 +68,10 @@ const demo = async (options: DemoOptions, pg: Awaited<ReturnType<typeof openPost
     const lines = await exportJsonlFile(scenario.events, options.export);
     console.log(`  ${options.export} (${lines.toLocaleString('en-US')} events, JSONL)`);
   }
+};
+
+/** The PostgreSQL vault, written in the same transaction as each token's events. */
+const withVault = (pg: PostgresStores) => {
+  const vault = pg.vault();
+  return { vault, cardsWithEvents: new PostgresCardsWithEvents(pg.events, vault) };
 };

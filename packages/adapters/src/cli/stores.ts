@@ -4,6 +4,7 @@ import type { ReadModelStore } from '@kessai/projections';
 import { MemoryEventStore } from '../memory/event-store.js';
 import { MemoryReadModelStore } from '../memory/read-model-store.js';
 import { connectPostgres } from '../postgres/connection.js';
+import type { PostgresCardVault } from '../postgres/card-vault.js';
 import type { PostgresEventStore } from '../postgres/event-store.js';
 import { vaultKeysFromEnv, type VaultKeys } from '../postgres/vault-key.js';
 
@@ -15,7 +16,7 @@ export interface PgFlags {
 export interface PostgresStores {
   readonly events: PostgresEventStore;
   readModels: ReadModelStore;
-  vault(): CardVault;
+  vault(): PostgresCardVault;
   close(): Promise<void>;
 }
 

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { CardVault, Clock, EventStore } from '@kessai/domain';
 import type { ReadModelStore } from '@kessai/projections';
+import type { CardsWithEvents } from '../app/context.js';
 import type { IdempotencyStore } from '../app/idempotency.js';
 import { Kessai } from '../app/kessai.js';
 import { MemoryEventStore } from '../memory/event-store.js';
@@ -12,6 +13,7 @@ import { TestModeCardNetwork } from '../test-mode/card-network.js';
 import { FaultWindowCvcVerifier, INCIDENT_WINDOW, TestModeCvcVerifier, type TimeWindow } from '../test-mode/cvc-verifier.js';
 import { RandomIdGenerator, SystemClock } from '../test-mode/seeded.js';
 import { connectPostgres } from '../postgres/connection.js';
+import { PostgresCardsWithEvents } from '../postgres/cards-with-events.js';
 import { idempotencySecretFrom } from '../postgres/idempotency-store.js';
 import { vaultKeysFromEnv, type VaultKeys } from '../postgres/vault-key.js';
 import { parseMerchants, randomMerchant, type Merchant, type MerchantConfig } from './auth.js';
@@ -131,6 +133,8 @@ interface Stores {
   readonly idempotency: IdempotencyStore | null;
   /** Shared by the webhook reactors of every server on the database, so that one of them delivers. */
   readonly webhookLease: WebhookLease | null;
+  /** A token's card number and events in one transaction (PostgreSQL). */
+  readonly cardsWithEvents: CardsWithEvents | null;
   readonly close: () => Promise<void>;
 }
 
@@ -142,6 +146,7 @@ const memoryStores = (clock: Clock): Stores => ({
   deliveries: null,
   idempotency: null,
   webhookLease: null,
+  cardsWithEvents: null,
   close: () => Promise.resolve(),
 });
 
@@ -160,10 +165,13 @@ const postgresStores = async (url: string, options: ServeOptions, clock: Clock):
     // pg's messages name the host and the user, never the password; the URL itself is not repeated.
     throw new Error(`--pg: cannot connect to PostgreSQL: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
   }
+  const events = connection.eventStore({ clock });
+  const vault = connection.cardVault(keys);
   return {
-    events: connection.eventStore({ clock }),
+    events,
     readModels: connection.readModelStore(),
-    vault: connection.cardVault(keys),
+    vault,
+    cardsWithEvents: new PostgresCardsWithEvents(events, vault),
     deliveries: connection.readModelStore(),
     idempotency: connection.idempotencyStore({ secret: idempotencySecretFrom(keys.fingerprintSecret) }),
     webhookLease: connection.lease('webhook-reactor'),
@@ -193,6 +201,7 @@ export const startServer = async (options: ServeOptions): Promise<RunningServer>
       clock,
       ids: new RandomIdGenerator(),
       ...(stores.idempotency === null ? {} : { idempotency: stores.idempotency }),
+      ...(stores.cardsWithEvents === null ? {} : { cardsWithEvents: stores.cardsWithEvents }),
     });
     // Events written while no server ran (an import, another process) are projected before the first request.
     await kessai.runner.catchUp();

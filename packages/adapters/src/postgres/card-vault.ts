@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { inspect } from 'node:util';
 import { sensitive, type CardVault, type Sensitive, type VaultRef } from '@kessai/domain';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { FINGERPRINT_HEX_LENGTH, MIN_VAULT_SECRET_BYTES } from '../test-mode/card-vault.js';
 import { checkSchemaName, DEFAULT_SCHEMA, ident } from './sql.js';
 import { parseVaultKey } from './vault-key.js';
@@ -64,21 +64,30 @@ export class PostgresCardVault implements CardVault {
   }
 
   /** Storing the same number again under a reference is a no-op (a retried command); a different one is a bug. */
-  async store(ref: VaultRef, pan: Sensitive): Promise<void> {
+  store(ref: VaultRef, pan: Sensitive): Promise<void> {
+    return this.storeOn(this.#pool, ref, pan);
+  }
+
+  /** `store` on a connection the caller holds, inside its transaction (PostgresCardsWithEvents). */
+  async storeOn(db: Pick<Pool, 'query'> | Pick<PoolClient, 'query'>, ref: VaultRef, pan: Sensitive): Promise<void> {
     const digits = digitsOf(pan);
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
     cipher.setAAD(Buffer.from(ref, 'utf8'));
     const ciphertext = Buffer.concat([cipher.update(digits, 'utf8'), cipher.final()]);
-    const { rowCount } = await this.#pool.query(this.#sql.insert, [ref, this.#keyId, iv, ciphertext, cipher.getAuthTag()]);
+    const { rowCount } = await db.query(this.#sql.insert, [ref, this.#keyId, iv, ciphertext, cipher.getAuthTag()]);
     if (rowCount === 1) return;
-    const existing = await this.reveal(ref);
+    const existing = await this.#revealOn(db, ref);
     const same = existing !== null && existing.reveal().length === digits.length && timingSafeEqual(Buffer.from(existing.reveal()), Buffer.from(digits));
     if (!same) throw new Error(`Vault reference ${ref} already holds a different card number.`);
   }
 
-  async reveal(ref: VaultRef): Promise<Sensitive | null> {
-    const { rows } = await this.#pool.query<{ key_id: string; iv: Buffer; ciphertext: Buffer; tag: Buffer }>(this.#sql.select, [ref]);
+  reveal(ref: VaultRef): Promise<Sensitive | null> {
+    return this.#revealOn(this.#pool, ref);
+  }
+
+  async #revealOn(db: Pick<Pool, 'query'> | Pick<PoolClient, 'query'>, ref: VaultRef): Promise<Sensitive | null> {
+    const { rows } = await db.query<{ key_id: string; iv: Buffer; ciphertext: Buffer; tag: Buffer }>(this.#sql.select, [ref]);
     const row = rows[0];
     if (row === undefined) return null;
     try {

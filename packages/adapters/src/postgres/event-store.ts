@@ -14,7 +14,7 @@ import { AppendQueue, type PendingAppend } from './append-queue.js';
 import { checkEvent, checkRevision, checkStream, EVENT_COLUMNS, sqlLimit, storedEventOf, type EventRow } from './event-rows.js';
 import { importEvents, type ImportOptions } from './event-import.js';
 import { EXPECTED_CODES } from './event-store-schema.js';
-import { checkSchemaName, DEFAULT_SCHEMA, ident, sqlState, toSafeInteger, UNIQUE_VIOLATION } from './sql.js';
+import { checkSchemaName, DEFAULT_SCHEMA, ident, inTransaction, sqlState, toSafeInteger, UNIQUE_VIOLATION } from './sql.js';
 
 export interface PostgresEventStoreOptions {
   readonly pool: Pool;
@@ -92,6 +92,25 @@ export class PostgresEventStore implements EventStore {
     if (requests.length === 0) return [];
     checkRequests(requests);
     const results = await this.#queue.enqueue(requests, this.#clock === undefined ? null : this.#clock.now());
+    for (const { position } of results) this.#ownHead = Math.max(this.#ownHead, position);
+    return results;
+  }
+
+  /**
+   * Appends, then runs `alsoWrite` on the same connection, in one transaction: both commit, or neither (a conflict
+   * or an error in either rolls back both). For writes that must not outlive their events, as a token's card
+   * number. Unlike `appendWithin`, this store waits to see these events in `readAll`, as for `append`.
+   */
+  async appendWith(requests: readonly AppendRequest[], alsoWrite: (client: PoolClient) => Promise<void>): Promise<readonly AppendResult[]> {
+    if (requests.length === 0) throw new RangeError('appendWith needs at least one append request');
+    checkRequests(requests);
+    const recordedAt = this.#clock === undefined ? null : this.#clock.now();
+    const results = await inTransaction(this.#pool, async (client) => {
+      // The append first: it must be the transaction's first write (event-store-schema.ts).
+      const appended = await this.#appendAlone(client, requests, recordedAt);
+      await alsoWrite(client);
+      return appended;
+    });
     for (const { position } of results) this.#ownHead = Math.max(this.#ownHead, position);
     return results;
   }

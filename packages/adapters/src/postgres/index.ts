@@ -1,6 +1,7 @@
 /** PostgreSQL adapters: the event store, read models by generation, the card vault, and their migrations. */
 export type { Pool, PoolClient } from 'pg';
 export * from './card-vault.js';
+export * from './cards-with-events.js';
 export * from './connection.js';
 export * from './event-store.js';
 export * from './idempotency-store.js';
