@@ -7,8 +7,14 @@ import { diffGenerations, type DiffReport } from './diff.js';
 import { reportedCollections, type ViewSet } from './view-set.js';
 
 export interface Progress {
+  /** Events read by this run. */
   readonly processed: number;
+  /** The position the views have reached (their checkpoint). */
   readonly position: number;
+  /**
+   * The store's head when the run started (or the position reached, if higher). A catch-up that reports no
+   * progress and has no `stopAfter` does not read the head, and answers the position reached.
+   */
   readonly head: number;
 }
 
