@@ -1,4 +1,4 @@
-import { createPool, PostgresLease, type Pool } from '@kessai/adapters';
+import { createPool, PostgresLease, type Pool, type PoolClient } from '@kessai/adapters';
 import { afterEach, expect, it } from 'vitest';
 import type { TestPostgres } from '../support/postgres.js';
 
@@ -49,5 +49,28 @@ export const leaseSpecs = (db: () => TestPostgres): void => {
     expect(taken).toBe(true);
     // The cut connection reported its end: a's next hold tries again, and finds the lease taken.
     expect(await a.hold()).toBe(false);
+  });
+
+  it('asks the server to probe the held connection soon, so a holder cut off by the network loses the lease in seconds', async () => {
+    const pool = createPool(db().url, { max: 2 });
+    pools.push(pool);
+    // The connection the lease keeps, caught as the pool hands it out.
+    const handedOut: PoolClient[] = [];
+    const connect = pool.connect.bind(pool) as () => Promise<PoolClient>;
+    (pool as { connect: () => Promise<PoolClient> }).connect = async () => {
+      const client = await connect();
+      handedOut.push(client);
+      return client;
+    };
+    const lease = new PostgresLease({ pool, schema: db().schema, name: 'keepalive', keepAliveSeconds: 7 });
+    leases.push(lease);
+    expect(await lease.hold()).toBe(true);
+    const held = handedOut[0]!;
+    const setting = async (name: string) => (await held.query<Record<string, string>>(`SHOW ${name}`)).rows[0]![name];
+    // Over TCP the server applies them; over a Unix socket (no network to lose) it ignores them and shows 0.
+    const unix = (await held.query<{ unix: boolean }>('SELECT inet_server_addr() IS NULL AS unix')).rows[0]!.unix;
+    const expected = unix ? ['0', '0', '0'] : ['7', '5', '3'];
+    expect([await setting('tcp_keepalives_idle'), await setting('tcp_keepalives_interval'), await setting('tcp_keepalives_count')]).toEqual(expected);
+    expect(() => new PostgresLease({ pool, name: 'x', keepAliveSeconds: 0 })).toThrow(RangeError);
   });
 };

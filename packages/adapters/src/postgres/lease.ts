@@ -5,6 +5,12 @@ import { checkSchemaName, DEFAULT_SCHEMA } from './sql.js';
  * A lease held as a session advisory lock on a connection kept for it. The server frees the lock when that
  * connection ends, so when a holder's process dies, another process takes the lease at its next `hold`. A holder
  * learns it lost the lease when its connection reports an error or ends. (It implements WebhookLease.)
+ *
+ * A holder cut off by the network rather than stopped leaves an idle connection the server would otherwise keep
+ * for the operating system's TCP keepalive time (often two hours), with the lease. The lease's connection asks the
+ * server to probe it sooner (`tcp_keepalives_*`, `keepAliveSeconds` idle, then 3 probes 5 s apart), so another
+ * process takes over within about `keepAliveSeconds + 15` seconds. (Over a Unix socket these settings do nothing:
+ * there is no network to lose.)
  */
 export class PostgresLease {
   readonly #pool: Pool;
@@ -13,9 +19,14 @@ export class PostgresLease {
   /** Set by the held connection's error or end events. */
   #lost = false;
 
-  constructor(options: { readonly pool: Pool; readonly schema?: string; readonly name: string }) {
+  readonly #keepAliveSeconds: number;
+
+  constructor(options: { readonly pool: Pool; readonly schema?: string; readonly name: string; readonly keepAliveSeconds?: number }) {
     this.#pool = options.pool;
     this.#key = [`kessai:${checkSchemaName(options.schema ?? DEFAULT_SCHEMA)}:lease`, options.name];
+    this.#keepAliveSeconds = options.keepAliveSeconds ?? 10;
+    if (!(Number.isInteger(this.#keepAliveSeconds) && this.#keepAliveSeconds >= 1))
+      throw new RangeError(`keepAliveSeconds must be an integer >= 1, got ${this.#keepAliveSeconds}`);
   }
 
   /** True while this process holds the lease: takes it when it is free, keeps it when it already holds it. */
@@ -24,6 +35,10 @@ export class PostgresLease {
     this.#drop();
     const client = await this.#pool.connect();
     try {
+      // Session settings: they stay on this connection, also once it goes back to the pool (harmless there).
+      await client.query(
+        `SET tcp_keepalives_idle = ${this.#keepAliveSeconds}; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3`,
+      );
       const { rows } = await client.query<{ held: boolean }>('SELECT pg_try_advisory_lock(hashtext($1), hashtext($2)) AS held', [...this.#key]);
       if (rows[0]?.held !== true) {
         client.release();
