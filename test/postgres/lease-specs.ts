@@ -31,6 +31,23 @@ export const leaseSpecs = (db: () => TestPostgres): void => {
     expect(await a.hold()).toBe(false);
   });
 
+  it('given a lease taken and given back again and again, then it leaves no listener behind on the pooled connection', async () => {
+    const pool = createPool(db().url, { max: 1 });
+    pools.push(pool);
+    const lease = new PostgresLease({ pool, schema: db().schema, name: 'again' });
+    leases.push(lease);
+    const client = await pool.connect();
+    const listeners = () => client.listenerCount('error') + client.listenerCount('end');
+    client.release();
+    const before = listeners();
+    for (let i = 0; i < 12; i++) {
+      expect(await lease.hold()).toBe(true);
+      await lease.release();
+    }
+    // One connection in the pool: the lease had this one each time.
+    expect(listeners()).toBe(before);
+  });
+
   it("given a holder whose connection is cut (its process died), another process takes the lease and the holder learns it lost it", async () => {
     const [a, b] = [leaseInProcess(), leaseInProcess()];
     expect(await a.hold()).toBe(true);

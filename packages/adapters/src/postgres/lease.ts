@@ -18,6 +18,9 @@ export class PostgresLease {
   #client: PoolClient | null = null;
   /** Set by the held connection's error or end events. */
   #lost = false;
+  readonly #onLost = (): void => {
+    this.#lost = true;
+  };
 
   readonly #keepAliveSeconds: number;
 
@@ -49,9 +52,8 @@ export class PostgresLease {
       throw e;
     }
     this.#lost = false;
-    const lost = () => (this.#lost = true);
-    client.on('error', lost);
-    client.on('end', lost);
+    client.on('error', this.#onLost);
+    client.on('end', this.#onLost);
     this.#client = client;
     return true;
   }
@@ -60,6 +62,7 @@ export class PostgresLease {
     const client = this.#client;
     if (client === null) return;
     this.#client = null;
+    this.#stopWatching(client);
     try {
       if (!this.#lost) await client.query('SELECT pg_advisory_unlock(hashtext($1), hashtext($2))', [...this.#key]);
       client.release();
@@ -72,7 +75,14 @@ export class PostgresLease {
   /** Forgets a connection that broke: it is closed (not returned to the pool), which frees the lock if it still held it. */
   #drop(): void {
     if (this.#client === null) return;
+    this.#stopWatching(this.#client);
     this.#client.release(true);
     this.#client = null;
+  }
+
+  /** A connection going back to the pool no longer speaks for the lease. */
+  #stopWatching(client: PoolClient): void {
+    client.off('error', this.#onLost);
+    client.off('end', this.#onLost);
   }
 }
