@@ -1,7 +1,7 @@
 /**
  * Where a PostgreSQL command's time goes, for planning the command path (not a target of its own):
  *   1. sequential token creates through the embedded Kessai facade on PostgreSQL, each store call timed
- *      (wrapped, so nested calls count in both: `runner.catchUp` includes its `readAll`, `headPosition` and
+ *      (wrapped, so nested calls count in both: `runner.catchUpLive` includes its `readAll`, `headPosition` and
  *      `readModels.active`);
  *   2. the event store's own cost per append: `store.append` against the same `append_events` statement sent raw,
  *      in alternation, so that the disk's drift from minute to minute falls on both alike.
@@ -54,7 +54,7 @@ try {
   const generation = Object.getPrototypeOf(await readModels.active()) as object;
   for (const method of ['get', 'getMany', 'checkpoint', 'commit']) timed(`generation.${method}`, generation, method);
   const kessai = new Kessai({ events, readModels, vault, cardsWithEvents, verifier: new TestModeCvcVerifier(), network: new TestModeCardNetwork(), clock, ids: new RandomIdGenerator() });
-  timed('runner.catchUp', kessai.runner, 'catchUp');
+  timed('runner.catchUpLive', kessai.runner, 'catchUpLive');
   const merchant = unsafeId.merchant('acme');
   const create = () => kessai.tokens.create(merchant, { card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' } });
   for (let i = 0; i < 20; i++) await create();

@@ -90,6 +90,9 @@ describe('given charges projected by a wrong charge view', () => {
     // Readers now see the fix.
     const queries = new PayjpQueries(readModels);
     for (const id of wronglyShown) expect(value(await queries.charge(merchant, id)).card.cvc_check).toBe('unchecked');
+    // Queries on one generation keep reading it after the switch: the old one still shows the wrong value.
+    const onPrevious = new PayjpQueries(await readModels.generation(result.previous));
+    for (const id of wronglyShown) expect(value(await onPrevious.charge(merchant, id)).card.cvc_check).toBe('passed');
   });
 });
 

@@ -212,3 +212,23 @@ describe('given a live generation a few events behind (an inline catch-up after 
     expect(calls.headPosition).toBe(1);
   });
 });
+
+describe('given a catch-up that fails', () => {
+  it('then callers of catchUpLive get the error, and nothing is left rejected unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const readModels = new MemoryReadModelStore();
+      const failing: ReadModelStore = { ...readModels, active: () => Promise.reject(new Error('database gone')), generation: (n) => readModels.generation(n), activate: (n) => readModels.activate(n), drop: (n) => readModels.drop(n), generations: () => readModels.generations() };
+      const runner = new ProjectionRunner({ events: new MemoryEventStore(), readModels: failing, views: payjpViews() });
+      await expect(runner.catchUpLive()).rejects.toThrow('database gone');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+      // The runner is still usable: the next catch-up runs (and fails the same way, not stuck behind the first).
+      await expect(runner.catchUp()).rejects.toThrow('database gone');
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});

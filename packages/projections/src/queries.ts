@@ -2,7 +2,7 @@ import { invalidParam, notFound, err, ok, type Result } from '@kessai/domain';
 import type { PayjpCard } from './render/card.js';
 import { payjpList, type PayjpList } from './render/list.js';
 import type { PayjpCharge, PayjpCustomer, PayjpEvent, PayjpToken } from './render/resources.js';
-import type { ReadModelStore } from './read-model-store.js';
+import type { Generation, ReadModelStore } from './read-model-store.js';
 import { collections } from './views/collections.js';
 import type { Lineage } from './views/lineage.js';
 import { docKey } from './view.js';
@@ -33,19 +33,26 @@ const checkList = (params: ListParams): Result<{ limit: number; offset: number; 
  * Another merchant's object is answered exactly like a missing one.
  */
 export class PayjpQueries {
-  private readonly readModels: ReadModelStore;
-  constructor(readModels: ReadModelStore) {
-    this.readModels = readModels;
+  /** The generation to read: a store's live one at each read, or one given generation. */
+  private readonly source: () => Promise<Generation>;
+
+  /** Reads from the store's live generation, or from one generation (the one a catch-up just brought up to date). */
+  constructor(readModels: ReadModelStore | Generation) {
+    if ('active' in readModels) this.source = () => readModels.active();
+    else {
+      const fixed = Promise.resolve(readModels);
+      this.source = () => fixed;
+    }
   }
 
   private async get<T>(collection: string, merchant: string, id: string): Promise<T | null> {
-    return (await (await this.readModels.active()).get(collection, docKey(merchant, id))) as T | null;
+    return (await (await this.source()).get(collection, docKey(merchant, id))) as T | null;
   }
 
   private async list<T>(collection: string, merchant: string, url: string, params: ListParams, where?: Record<string, string>): Promise<Result<PayjpList<T>>> {
     const checked = checkList(params);
     if (!checked.ok) return checked;
-    const page = await (await this.readModels.active()).list({ collection, merchant, ...checked.value, ...(where === undefined ? {} : { where }) });
+    const page = await (await this.source()).list({ collection, merchant, ...checked.value, ...(where === undefined ? {} : { where }) });
     return ok(payjpList(page.data as T[], page.hasMore, url));
   }
 

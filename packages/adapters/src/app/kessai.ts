@@ -90,13 +90,14 @@ export class Kessai {
     input: unknown,
     options: CommandOptions,
     execute: () => Promise<Result<Done>>,
-    read: (id: string) => Promise<Result<T>>,
+    read: (id: string, queries: PayjpQueries) => Promise<Result<T>>,
   ): Promise<Result<T>> {
     return this.idempotency.run(merchant, options.idempotencyKey, operation, input, async () => {
       const done = await execute();
-      // Read-your-writes. Also after a refusal that recorded something (a declined charge), so GET shows it at once.
-      await this.runner.catchUp();
-      return done.ok ? read(done.value.id) : done;
+      // Read-your-writes, from the generation the catch-up brought up to date. Also after a refusal that recorded
+      // something (a declined charge), so GET shows it at once.
+      const { generation } = await this.runner.catchUpLive();
+      return done.ok ? read(done.value.id, new PayjpQueries(generation)) : done;
     });
   }
 
@@ -106,32 +107,32 @@ export class Kessai {
 
   readonly tokens = {
     create: (merchant: MerchantId, input: inputs.CreateTokenInput, options: CommandOptions = {}): Promise<Result<PayjpToken>> =>
-      this.command(merchant, 'tokens.create', input, options, () => tokens.createToken(this.ports, merchant, input, options), (id) => this.queries.token(merchant, id)),
+      this.command(merchant, 'tokens.create', input, options, () => tokens.createToken(this.ports, merchant, input, options), (id, q) => q.token(merchant, id)),
     retrieve: (merchant: MerchantId, id: string) => this.queries.token(merchant, id),
   };
 
   readonly customers = {
     create: (merchant: MerchantId, input: inputs.CreateCustomerInput = {}, options: CommandOptions = {}): Promise<Result<PayjpCustomer>> =>
-      this.command(merchant, 'customers.create', input, options, () => customers.createCustomer(this.ports, merchant, input, options), (id) =>
-        this.queries.customer(merchant, id),
+      this.command(merchant, 'customers.create', input, options, () => customers.createCustomer(this.ports, merchant, input, options), (id, q) =>
+        q.customer(merchant, id),
       ),
     retrieve: (merchant: MerchantId, id: string) => this.queries.customer(merchant, id),
     update: (merchant: MerchantId, id: string, input: inputs.UpdateCustomerInput, options: CommandOptions = {}): Promise<Result<PayjpCustomer>> =>
-      this.command(merchant, `customers.update ${id}`, input, options, () => customers.updateCustomer(this.ports, merchant, id, input, options), (cid) =>
-        this.queries.customer(merchant, cid),
+      this.command(merchant, `customers.update ${id}`, input, options, () => customers.updateCustomer(this.ports, merchant, id, input, options), (cid, q) =>
+        q.customer(merchant, cid),
       ),
     delete: (merchant: MerchantId, id: string, options: CommandOptions = {}): Promise<Result<Deleted>> =>
       this.deleted(merchant, `customers.delete ${id}`, {}, options, () => customers.deleteCustomer(this.ports, merchant, id, options)),
     list: (merchant: MerchantId, params: ListParams = {}) => this.queries.customers(merchant, params),
     cards: {
       create: (merchant: MerchantId, customer: string, input: inputs.CreateCustomerCardInput, options: CommandOptions = {}): Promise<Result<PayjpCard>> =>
-        this.command(merchant, `customers.cards.create ${customer}`, input, options, () => customers.createCustomerCard(this.ports, merchant, customer, input, options), (id) =>
-          this.queries.customerCard(merchant, customer, id),
+        this.command(merchant, `customers.cards.create ${customer}`, input, options, () => customers.createCustomerCard(this.ports, merchant, customer, input, options), (id, q) =>
+          q.customerCard(merchant, customer, id),
         ),
       retrieve: (merchant: MerchantId, customer: string, id: string) => this.queries.customerCard(merchant, customer, id),
       update: (merchant: MerchantId, customer: string, id: string, input: inputs.UpdateCustomerCardInput, options: CommandOptions = {}): Promise<Result<PayjpCard>> =>
-        this.command(merchant, `customers.cards.update ${customer} ${id}`, input, options, () => customers.updateCustomerCard(this.ports, merchant, customer, id, input, options), (cid) =>
-          this.queries.customerCard(merchant, customer, cid),
+        this.command(merchant, `customers.cards.update ${customer} ${id}`, input, options, () => customers.updateCustomerCard(this.ports, merchant, customer, id, input, options), (cid, q) =>
+          q.customerCard(merchant, customer, cid),
         ),
       delete: (merchant: MerchantId, customer: string, id: string, options: CommandOptions = {}): Promise<Result<Deleted>> =>
         this.deleted(merchant, `customers.cards.delete ${customer} ${id}`, {}, options, () => customers.deleteCustomerCard(this.ports, merchant, customer, id, options)),
@@ -141,19 +142,19 @@ export class Kessai {
 
   readonly charges = {
     create: (merchant: MerchantId, input: inputs.CreateChargeInput, options: CommandOptions = {}): Promise<Result<PayjpCharge>> =>
-      this.command(merchant, 'charges.create', input, options, () => charges.createCharge(this.ports, merchant, input, options), (id) => this.queries.charge(merchant, id)),
+      this.command(merchant, 'charges.create', input, options, () => charges.createCharge(this.ports, merchant, input, options), (id, q) => q.charge(merchant, id)),
     retrieve: (merchant: MerchantId, id: string) => this.queries.charge(merchant, id),
     update: (merchant: MerchantId, id: string, input: inputs.UpdateChargeInput, options: CommandOptions = {}): Promise<Result<PayjpCharge>> =>
-      this.command(merchant, `charges.update ${id}`, input, options, () => charges.updateCharge(this.ports, merchant, id, input, options), (cid) => this.queries.charge(merchant, cid)),
+      this.command(merchant, `charges.update ${id}`, input, options, () => charges.updateCharge(this.ports, merchant, id, input, options), (cid, q) => q.charge(merchant, cid)),
     refund: (merchant: MerchantId, id: string, input: inputs.RefundChargeInput = {}, options: CommandOptions = {}): Promise<Result<PayjpCharge>> =>
-      this.command(merchant, `charges.refund ${id}`, input, options, () => charges.refundCharge(this.ports, merchant, id, input, options), (cid) => this.queries.charge(merchant, cid)),
+      this.command(merchant, `charges.refund ${id}`, input, options, () => charges.refundCharge(this.ports, merchant, id, input, options), (cid, q) => q.charge(merchant, cid)),
     capture: (merchant: MerchantId, id: string, input: inputs.CaptureChargeInput = {}, options: CommandOptions = {}): Promise<Result<PayjpCharge>> =>
-      this.command(merchant, `charges.capture ${id}`, input, options, () => charges.captureCharge(this.ports, merchant, id, input, options), (cid) => this.queries.charge(merchant, cid)),
+      this.command(merchant, `charges.capture ${id}`, input, options, () => charges.captureCharge(this.ports, merchant, id, input, options), (cid, q) => q.charge(merchant, cid)),
     reauth: (merchant: MerchantId, id: string, input: inputs.ReauthChargeInput = {}, options: CommandOptions = {}): Promise<Result<PayjpCharge>> =>
-      this.command(merchant, `charges.reauth ${id}`, input, options, () => charges.reauthCharge(this.ports, merchant, id, input, options), (cid) => this.queries.charge(merchant, cid)),
+      this.command(merchant, `charges.reauth ${id}`, input, options, () => charges.reauthCharge(this.ports, merchant, id, input, options), (cid, q) => q.charge(merchant, cid)),
     /** Not a PAY.JP endpoint: what a scheduler runs when an authorization's hold lapses. */
     expire: (merchant: MerchantId, id: string): Promise<Result<PayjpCharge>> =>
-      this.command(merchant, `charges.expire ${id}`, {}, {}, () => charges.expireCharge(this.ports, merchant, id), (cid) => this.queries.charge(merchant, cid)),
+      this.command(merchant, `charges.expire ${id}`, {}, {}, () => charges.expireCharge(this.ports, merchant, id), (cid, q) => q.charge(merchant, cid)),
     list: (merchant: MerchantId, params: ListParams & { readonly customer?: string } = {}) => this.queries.charges(merchant, params),
   };
 

@@ -18,6 +18,12 @@ export interface Progress {
   readonly head: number;
 }
 
+/** What a catch-up did, and the generation it did it on. */
+export interface CaughtUp {
+  readonly progress: Progress;
+  readonly generation: Generation;
+}
+
 export interface RunnerOptions {
   readonly events: EventStore;
   readonly readModels: ReadModelStore;
@@ -68,8 +74,8 @@ export class ProjectionRunner {
   private readonly cacheLimit: number;
   /** Catch-ups on one generation run one at a time, or two could apply the same events twice. */
   private queue: Promise<unknown> = Promise.resolve();
-  /** The queued catch-up that has not started yet, which later callers join. */
-  private nextCatchUp: Promise<Progress> | undefined;
+  /** The queued catch-up that has not started yet, which later callers join (both views of the same run). */
+  private nextCatchUp: { readonly live: Promise<CaughtUp>; readonly progress: Promise<Progress> } | undefined;
 
   constructor(options: RunnerOptions) {
     this.events = options.events;
@@ -86,17 +92,31 @@ export class ProjectionRunner {
    * progress reports gets a run of its own.
    */
   catchUp(onProgress?: (p: Progress) => void): Promise<Progress> {
-    if (onProgress === undefined && this.nextCatchUp !== undefined) return this.nextCatchUp;
-    const run = this.queue.then(async () => {
-      if (this.nextCatchUp === run) this.nextCatchUp = undefined;
+    if (onProgress === undefined && this.nextCatchUp !== undefined) return this.nextCatchUp.progress;
+    const live = this.catchUpLive(onProgress);
+    // The shared run answers every caller with one promise, as the run itself is one.
+    return onProgress === undefined && this.nextCatchUp?.live === live ? this.nextCatchUp.progress : live.then((r) => r.progress);
+  }
+
+  /**
+   * `catchUp`, answering also the live generation it brought up to date: reading that one (not whatever
+   * `active()` answers a moment later, after another process may have switched generations) shows the caller's
+   * own writes, and saves looking the live generation up again.
+   */
+  catchUpLive(onProgress?: (p: Progress) => void): Promise<CaughtUp> {
+    if (onProgress === undefined && this.nextCatchUp !== undefined) return this.nextCatchUp.live;
+    const run: Promise<CaughtUp> = this.queue.then(async (): Promise<CaughtUp> => {
+      if (this.nextCatchUp?.live === run) this.nextCatchUp = undefined;
       const generation = await this.readModels.active();
       const checkpoint = await generation.checkpoint(this.viewSet.name);
       // A generation this view set never wrote to is empty: memory holds the whole truth, as in a rebuild.
       const fresh = checkpoint === 0;
-      return this.projectRetrying(generation, { cache: this.cache(fresh) }, { ...(onProgress ? { onProgress } : {}) }, !fresh, undefined, checkpoint);
+      const progress = await this.projectRetrying(generation, { cache: this.cache(fresh) }, { ...(onProgress ? { onProgress } : {}) }, !fresh, undefined, checkpoint);
+      return { progress, generation };
     });
     this.queue = run.catch(() => undefined);
-    if (onProgress === undefined) this.nextCatchUp = run;
+    // `handled`: a failed run is reported to its callers, not also as an unhandled rejection of the view nobody used.
+    if (onProgress === undefined) this.nextCatchUp = { live: run, progress: handled(run.then((r) => r.progress)) };
     return run;
   }
 
