@@ -86,6 +86,7 @@ export class Idempotency {
         try {
           result = await execute();
         } catch (e) {
+          // The command's own error is the one to report; a release that fails too leaves the claim to go stale.
           await this.store.release(slot, claim.claim).catch(() => undefined);
           throw e;
         }
