@@ -2,7 +2,7 @@
 export { KeyRing, parseMerchants, randomMerchant, type Authenticated, type KeyKind, type Merchant, type MerchantConfig, type WebhookEndpointConfig } from './auth.js';
 export { jsonLinesSink, redact, silentSink, type LogLine, type LogSink } from './log.js';
 export { createHttpApi, type HttpApiOptions, type KessaiHttpApi } from './server.js';
-export { WebhookReactor, type WebhookOptions } from './webhooks.js';
+export { WebhookReactor, type WebhookLease, type WebhookOptions } from './webhooks.js';
 export {
   pendingCount,
   readModelDeliveryState,
