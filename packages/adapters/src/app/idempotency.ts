@@ -63,7 +63,7 @@ export class Idempotency {
     if (key === undefined) return execute();
     if (key.length === 0 || key.length > 255) return err(invalidParam('invalid_param_key', 'Idempotency-Key', 'An idempotency key holds 1 to 255 characters.'));
     const slot: IdempotencySlot = { merchant, key };
-    const local = `${merchant}\u0000${key}`;
+    const local = slotId(slot);
     // A keyed digest, not the text: a token request holds the card number and CVC, which must not be kept anywhere
     // (nor an unkeyed hash of them, which could be brute-forced).
     const request = this.store.digest(`${operation} ${stableJson(input)}`);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { CardVault, EventStore } from '@kessai/domain';
+import type { EventStore } from '@kessai/domain';
 import type { ReadModelStore } from '@kessai/projections';
 import { MemoryEventStore } from '../memory/event-store.js';
 import { MemoryReadModelStore } from '../memory/read-model-store.js';
