@@ -1,5 +1,5 @@
 import { InvalidHistoryError, PostgresEventStore } from '@kessai/adapters';
-import { isWrongExpectedRevision, unsafeId, type EventToAppend, type StoredEvent } from '@kessai/domain';
+import { isWrongExpectedRevision, unsafeId, type EventToAppend, type ExpectedRevision, type StoredEvent } from '@kessai/domain';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { TestPostgres } from '../support/postgres.js';
 
@@ -81,12 +81,60 @@ export const postgresEventStoreSpecs = (db: () => TestPostgres): void => {
     });
   });
 
-  it('refuses an append that is not the first write of its transaction (it could break position order)', async () => {
+  it('one event (append_event) and two events (append_events) get the same answer for every kind of expected revision', async () => {
+    // What an append answers: its revision and position, or the conflict's expected and actual revisions.
+    const outcome = async (stream: string, expected: ExpectedRevision, events: readonly EventToAppend[]) => {
+      try {
+        const { revision, position } = await store.append({ stream, expected, events });
+        return { revision, position: position > 0 };
+      } catch (e) {
+        if (!isWrongExpectedRevision(e)) throw e;
+        return { conflict: { expected: e.expected, actual: e.actual } };
+      }
+    };
+    const cases: readonly ExpectedRevision[] = ['any', 'no_stream', 'stream_exists', -1, 0, 1, 2, 1.5, -2];
+    const answers: { expected: ExpectedRevision; absent: unknown; existing: unknown }[] = [];
+    for (const [n, expected] of cases.entries()) {
+      // Each case on a stream that does not exist and on one at revision 1, once with one event, once with two.
+      const byCount = await Promise.all(
+        [1, 2].map(async (count) => {
+          const events = Array.from({ length: count }, (_, i) => event(`${n}-${count}-${i}`));
+          const existing = `existing-${n}-${count}`;
+          await store.append({ stream: existing, expected: 'no_stream', events: [event(`${existing}-a`), event(`${existing}-b`)] });
+          const absentOutcome = await outcome(`absent-${n}-${count}`, expected, events);
+          const existingOutcome = await outcome(existing, expected, events);
+          // Revisions differ by the count; shift the two-event answer back to compare.
+          const shift = (o: Awaited<ReturnType<typeof outcome>>) => ('revision' in o ? { ...o, revision: o.revision - (count - 1) } : o);
+          return { absent: shift(absentOutcome), existing: shift(existingOutcome) };
+        }),
+      );
+      expect(byCount[1]).toEqual(byCount[0]);
+      answers.push({ expected, ...byCount[0]! });
+    }
+    // And the answers themselves are the port's.
+    expect(answers).toEqual([
+      { expected: 'any', absent: { revision: 0, position: true }, existing: { revision: 2, position: true } },
+      { expected: 'no_stream', absent: { revision: 0, position: true }, existing: { conflict: { expected: 'no_stream', actual: 1 } } },
+      { expected: 'stream_exists', absent: { conflict: { expected: 'stream_exists', actual: -1 } }, existing: { revision: 2, position: true } },
+      { expected: -1, absent: { revision: 0, position: true }, existing: { conflict: { expected: -1, actual: 1 } } },
+      { expected: 0, absent: { conflict: { expected: 0, actual: -1 } }, existing: { conflict: { expected: 0, actual: 1 } } },
+      { expected: 1, absent: { conflict: { expected: 1, actual: -1 } }, existing: { revision: 2, position: true } },
+      { expected: 2, absent: { conflict: { expected: 2, actual: -1 } }, existing: { conflict: { expected: 2, actual: 1 } } },
+      { expected: 1.5, absent: { conflict: { expected: 1.5, actual: -1 } }, existing: { conflict: { expected: 1.5, actual: 1 } } },
+      { expected: -2, absent: { conflict: { expected: -2, actual: -1 } }, existing: { conflict: { expected: -2, actual: 1 } } },
+    ]);
+  });
+
+  // One event goes through append_event, two through append_events: both functions refuse.
+  it.each([
+    ['one event', [event('x')]],
+    ['two events', [event('x'), event('y')]],
+  ])('refuses an append that is not the first write of its transaction (it could break position order): %s', async (_, events) => {
     const client = await db().pool.connect();
     try {
       await client.query('BEGIN');
       await client.query('SELECT pg_current_xact_id()');
-      await expect(store.appendWithin(client, [{ stream: 'a', expected: 'any', events: [event('x')] }])).rejects.toThrow(/first write/);
+      await expect(store.appendWithin(client, [{ stream: 'a', expected: 'any', events }])).rejects.toThrow(/first write/);
     } finally {
       await client.query('ROLLBACK');
       client.release();
@@ -215,14 +263,15 @@ export const postgresEventStoreSpecs = (db: () => TestPostgres): void => {
 
   it('calls sent together in one statement still fail one at a time: a conflict or data that does not encode refuses only its own call', async () => {
     await store.append({ stream: 'existing', expected: 'no_stream', events: [event('e0')] });
-    // Every append_events statement the grouping store sends, counted on the way to the pool.
+    // Every append statement the grouping store sends (append_events, or append_event for a lone call of one
+    // event), counted on the way to the pool.
     let statements = 0;
     const pool = new Proxy(db().pool, {
       get(target, key) {
         const value: unknown = Reflect.get(target, key);
         if (key !== 'query' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
         return (query: string | { text: string }, values?: unknown[]) => {
-          if ((typeof query === 'string' ? query : query.text).includes('append_events')) statements++;
+          if (/\.append_events?\(/.test(typeof query === 'string' ? query : query.text)) statements++;
           return Reflect.apply(value, target, [query, values]);
         };
       },

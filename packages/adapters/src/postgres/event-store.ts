@@ -3,6 +3,7 @@ import {
   type AppendRequest,
   type AppendResult,
   type Clock,
+  type EventToAppend,
   type EventStore,
   type ExpectedRevision,
   type ReadAllOptions,
@@ -43,6 +44,13 @@ type AppendOutcome =
   | { readonly ok: true; readonly results: readonly AppendResult[] }
   | { readonly ok: false; readonly conflict: number; readonly actual: number };
 
+/** What `append_event` answered: on a conflict the stream's actual revision, else the event's revision and position. */
+interface AppendOneRow {
+  readonly conflict: boolean;
+  readonly head: string;
+  readonly event_position: string | null;
+}
+
 interface AppendRow {
   readonly conflict: number | null;
   readonly actual: string | null;
@@ -51,9 +59,9 @@ interface AppendRow {
 }
 
 /**
- * The PostgreSQL event store. An append is one statement (`append_events`, see event-store-schema.ts for why it
- * is a function and how it keeps global reads gap-free; appends made concurrently through one store may share a
- * statement, see AppendQueue); `readAll` and `headPosition` only show events whose transaction is older than every
+ * The PostgreSQL event store. An append is one statement (`append_events`, or `append_event` for one event to one
+ * stream; see event-store-schema.ts for why it is a function and how it keeps global reads gap-free; appends made
+ * concurrently through one store may share a statement, see AppendQueue); `readAll` and `headPosition` only show events whose transaction is older than every
  * transaction still running, which is always a prefix of the log.
  *
  * That horizon is server-wide: while any older transaction on the server is still running (another application's
@@ -239,7 +247,11 @@ export class PostgresEventStore implements EventStore {
   async #appendAlone(db: Queryable, requests: readonly AppendRequest[], recordedAt: number | null): Promise<readonly AppendResult[]> {
     let outcome: AppendOutcome;
     try {
-      outcome = await this.#send(db, requests, appendValues(requests, recordedAt));
+      const only = requests.length === 1 ? requests[0]! : undefined;
+      outcome =
+        only?.events.length === 1
+          ? await this.#sendOne(db, only, only.events[0]!, recordedAt)
+          : await this.#send(db, requests, appendValues(requests, recordedAt));
     } catch (e) {
       // The function finds conflicts before writing; a unique violation means a writer bypassed it. Same answer.
       if (sqlState(e) === UNIQUE_VIOLATION && (e as { constraint?: unknown }).constraint === 'events_stream_revision')
@@ -266,6 +278,25 @@ export class PostgresEventStore implements EventStore {
       return { stream: request.stream, revision: base + count, position: count === 0 ? 0 : position };
     });
     return { ok: true, results };
+  }
+
+  /** One event to one stream: one `append_event` call (migration 6), the same answer as `#send` would give. */
+  async #sendOne(db: Queryable, request: AppendRequest, event: EventToAppend, recordedAt: number | null): Promise<AppendOutcome> {
+    const values = [
+      request.stream,
+      expectedCode(request.expected),
+      event.type,
+      event.version,
+      JSON.stringify(event.data ?? null),
+      JSON.stringify(event.metadata),
+      recordedAt === null ? null : new Date(recordedAt),
+    ];
+    const { rows } = await db.query<AppendOneRow>({ name: this.#sql.appendOneName, text: this.#sql.appendOne, values });
+    const row = rows[0];
+    if (row === undefined) throw new Error('append_event returned no row');
+    const head = toSafeInteger(row.head, 'revision');
+    if (row.conflict) return { ok: false, conflict: 1, actual: head };
+    return { ok: true, results: [{ stream: request.stream, revision: head, position: toSafeInteger(row.event_position ?? 0, 'position') }] };
   }
 
   /** The conflict to report when the database refused a write: the first request whose stream moved on. */
@@ -327,6 +358,8 @@ const statements = (schema: string) => {
     // A named statement's name stands for one text on a connection, and the schema is part of the text.
     appendName: `${statementPrefix(schema)}_append`,
     append: `SELECT conflict, actual, bases, first_position FROM ${s}.append_events($1::text[], $2::bigint[], $3::integer[], $4::jsonb, $5::timestamptz)`,
+    appendOneName: `${statementPrefix(schema)}_append_one`,
+    appendOne: `SELECT conflict, head, event_position FROM ${s}.append_event($1::text, $2::bigint, $3::text, $4::integer, $5::jsonb, $6::jsonb, $7::timestamptz)`,
     readAllName: `${statementPrefix(schema)}_read_all`,
     readStreamForwardsName: `${statementPrefix(schema)}_read_stream`,
     readStreamBackwardsName: `${statementPrefix(schema)}_read_stream_back`,

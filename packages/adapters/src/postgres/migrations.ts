@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { appendEventFunctionMigration } from './append-event-function.js';
 import { appendFunctionMigration } from './append-function.js';
 import { cardVaultMigration } from './card-vault-schema.js';
 import { eventStoreMigration } from './event-store-schema.js';
@@ -20,6 +21,7 @@ export const migrations: readonly Migration[] = [
   { version: 3, name: 'card vault', sql: cardVaultMigration },
   { version: 4, name: 'cheaper append_events', sql: appendFunctionMigration },
   { version: 5, name: 'idempotency keys', sql: idempotencyMigration },
+  { version: 6, name: 'append_event for one event', sql: appendEventFunctionMigration },
 ];
 
 export interface MigrateOptions {
