@@ -3,8 +3,9 @@
  *   1. sequential token creates through the embedded Kessai facade on PostgreSQL, each store call timed
  *      (wrapped, so nested calls count in both: `runner.catchUpLive` includes its `readAll`, `headPosition` and
  *      `readModels.active`);
- *   2. the event store's own cost per append: `store.append` against the same `append_events` statement sent raw,
- *      in alternation, so that the disk's drift from minute to minute falls on both alike.
+ *   2. the event store's own cost per append: `store.append` against the statement it sends (`append_event`, one
+ *      event to one stream) sent raw, in alternation, so that the disk's drift from minute to minute falls on both
+ *      alike.
  *
  *   node --import tsx bench/pg-command-phases.ts [--creates 300] [--appends 3000]
  *
@@ -68,7 +69,7 @@ try {
 
   // 2. The store's cost per append, beside the raw statement.
   const store = pg.eventStore();
-  const text = `SELECT conflict, actual, bases, first_position FROM "${schema}".append_events($1::text[], $2::bigint[], $3::integer[], $4::jsonb, $5::timestamptz)`;
+  const text = `SELECT conflict, head, event_position FROM "${schema}".append_event($1::text, $2::bigint, $3::text, $4::integer, $5::jsonb, $6::jsonb, $7::timestamptz)`;
   const event = (i: number): EventToAppend => ({
     type: 'TokenCreated',
     version: 2,
@@ -83,7 +84,7 @@ try {
     viaStore += performance.now() - t;
     const e = event(i);
     t = performance.now();
-    await pg.pool.query({ name: 'bench_raw_append', text, values: [[`bench-b-${i}`], [-1], [1], JSON.stringify([[1, e.type, e.version, e.data, e.metadata]]), null] });
+    await pg.pool.query({ name: 'bench_raw_append', text, values: [`bench-b-${i}`, -1, e.type, e.version, JSON.stringify(e.data), JSON.stringify(e.metadata), null] });
     raw += performance.now() - t;
   }
   const storeUs = (viaStore * 1000) / appends;

@@ -286,6 +286,29 @@ export const readModelStoreContract = (
         expect(await reopened.checkpoint('charges')).toBe(0);
       });
 
+      // Memory keeps a dropped generation readable by whoever holds it; PostgreSQL cannot (its table is gone). Either
+      // way, no answer may pass for the generation's: no document from elsewhere, no checkpoint back at 0.
+      it('a handle to a dropped generation refuses commits, and its reads answer as it was or say it was dropped', async () => {
+        const old = await store.generation('contract-dropped');
+        await old.commit([charge('ch_1', { created: 100 })], [{ projection: 'charges', position: 3, from: 0 }]);
+        const before = await old.get('charges', 'ch_1');
+        expect(before).not.toBeNull();
+        expect(await old.checkpoint('charges')).toBe(3);
+        await store.drop('contract-dropped');
+        const asItWasOrDropped = async (read: Promise<unknown>, asItWas: unknown) => {
+          const outcome = await read.then(
+            (value) => ({ value }),
+            (e: unknown) => ({ error: String(e) }),
+          );
+          if ('error' in outcome) expect(outcome.error).toMatch(/was dropped/);
+          else expect(outcome.value).toEqual(asItWas);
+        };
+        await asItWasOrDropped(old.get('charges', 'ch_1'), before);
+        await asItWasOrDropped(old.getMany('charges', ['ch_1']), new Map([['ch_1', before]]));
+        await asItWasOrDropped(old.checkpoint('charges'), 3);
+        await expect(old.commit([charge('ch_2', { created: 101 })], [{ projection: 'charges', position: 4, from: 3 }])).rejects.toThrow(/was dropped/);
+      });
+
       it('after a switch, the previous live generation can be dropped', async () => {
         await store.generation('contract-next');
         await store.activate('contract-next');

@@ -15,7 +15,7 @@ import { AppendQueue, type PendingAppend } from './append-queue.js';
 import { checkEvent, checkRevision, checkStream, EVENT_COLUMNS, sqlLimit, storedEventOf, type EventRow } from './event-rows.js';
 import { importEvents, type ImportOptions } from './event-import.js';
 import { EXPECTED_CODES } from './event-store-schema.js';
-import { checkSchemaName, DEFAULT_SCHEMA, ident, inTransaction, sqlState, toSafeInteger, UNIQUE_VIOLATION } from './sql.js';
+import { checkSchemaName, DEFAULT_SCHEMA, ident, inTransaction, preparedName, sqlState, toSafeInteger, UNIQUE_VIOLATION } from './sql.js';
 
 export interface PostgresEventStoreOptions {
   readonly pool: Pool;
@@ -341,28 +341,19 @@ const expectedCode = (expected: ExpectedRevision): number => {
   return EXPECTED_CODES[expected];
 };
 
-/** Short names for prepared statements, one per schema (a server truncates names past 63 bytes). */
-const prefixes = new Map<string, string>();
-const statementPrefix = (schema: string): string => {
-  let prefix = prefixes.get(schema);
-  if (prefix === undefined) prefixes.set(schema, (prefix = `kessai_es${prefixes.size + 1}`));
-  return prefix;
-};
-
 const statements = (schema: string) => {
   const s = ident(schema);
   // The horizon as a one-time subquery: pg_current_snapshot() is only STABLE, and a bare call in the WHERE clause
   // would be evaluated row by row.
   const horizon = '(SELECT pg_snapshot_xmin(pg_current_snapshot()))';
   return {
-    // A named statement's name stands for one text on a connection, and the schema is part of the text.
-    appendName: `${statementPrefix(schema)}_append`,
+    appendName: preparedName(schema, 'es_append'),
     append: `SELECT conflict, actual, bases, first_position FROM ${s}.append_events($1::text[], $2::bigint[], $3::integer[], $4::jsonb, $5::timestamptz)`,
-    appendOneName: `${statementPrefix(schema)}_append_one`,
+    appendOneName: preparedName(schema, 'es_append_one'),
     appendOne: `SELECT conflict, head, event_position FROM ${s}.append_event($1::text, $2::bigint, $3::text, $4::integer, $5::jsonb, $6::jsonb, $7::timestamptz)`,
-    readAllName: `${statementPrefix(schema)}_read_all`,
-    readStreamForwardsName: `${statementPrefix(schema)}_read_stream`,
-    readStreamBackwardsName: `${statementPrefix(schema)}_read_stream_back`,
+    readAllName: preparedName(schema, 'es_read_all'),
+    readStreamForwardsName: preparedName(schema, 'es_read_stream'),
+    readStreamBackwardsName: preparedName(schema, 'es_read_stream_back'),
     readAll: `SELECT ${EVENT_COLUMNS} FROM ${s}.events
       WHERE position > $1 AND transaction_id < ${horizon} ORDER BY position LIMIT $2`,
     head: `SELECT position FROM ${s}.events WHERE transaction_id < ${horizon} ORDER BY position DESC LIMIT 1`,

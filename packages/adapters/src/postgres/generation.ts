@@ -2,7 +2,7 @@ import { CheckpointMovedError, type Checkpoint, type DocumentWrite, type Generat
 import type { Pool, PoolClient } from 'pg';
 import { foldCheckpoints, foldWrites, type DocumentChange } from './document-writes.js';
 import { documentsTable } from './read-model-schema.js';
-import { ident, inTransaction, sqlState, toSafeInteger } from './sql.js';
+import { ident, inTransaction, preparedName, sqlState, toSafeInteger } from './sql.js';
 
 /** Documents per page of a scan: a large collection is read a page at a time, never whole. */
 const SCAN_PAGE = 1_000;
@@ -120,8 +120,10 @@ export class PostgresGeneration implements Generation {
   }
 
   async checkpoint(projection: string): Promise<number> {
-    const { rows } = await this.#query<{ position: string }>(this.#sql.checkpoint, [this.#id, projection]);
-    return rows[0] === undefined ? 0 : toSafeInteger(rows[0].position, 'checkpoint');
+    // The generation's row, with the checkpoint if it has one: no row at all means it was dropped.
+    const { rows } = await this.#query<{ position: string | null }>(this.#sql.generationCheckpoint, [this.#id, projection]);
+    if (rows[0] === undefined) throw new Error(`Generation ${this.name} was dropped`);
+    return rows[0].position === null ? 0 : toSafeInteger(rows[0].position, 'checkpoint');
   }
 
   async #applyChanges(client: PoolClient, changes: readonly DocumentChange[]): Promise<void> {
@@ -132,14 +134,14 @@ export class PostgresGeneration implements Generation {
     if (keepIds !== '[]') await this.#queryOn(client, this.#sql.upsertKeepingIndex, [keepCollections, keepIds, keepDocs]);
   }
 
-  #query<Row extends object>(sql: string, values: unknown[]) {
+  #query<Row extends object>(sql: Statement, values: unknown[]) {
     return this.#queryOn<Row>(this.#pool, sql, values);
   }
 
   /** A missing table or generation row means the generation was dropped while this handle was open. */
-  async #queryOn<Row extends object>(db: Pick<Pool, 'query'>, sql: string, values: unknown[]) {
+  async #queryOn<Row extends object>(db: Pick<Pool, 'query'>, sql: Statement, values: unknown[]) {
     try {
-      return await db.query<Row>(sql, values);
+      return await (typeof sql === 'string' ? db.query<Row>(sql, values) : db.query<Row>({ ...sql, values }));
     } catch (e) {
       const state = sqlState(e);
       if (state === '42P01' || state === '23503') throw new Error(`Generation ${this.name} was dropped`, { cause: e });
@@ -196,14 +198,18 @@ const changeValues = (changes: readonly DocumentChange[]): string[] => {
   ];
 };
 
+/** A statement's text, or its text and a name, for those a command runs every time (prepared once per connection). */
+type Statement = string | { readonly name: string; readonly text: string };
+
 const statements = (schema: string, id: number) => {
   const table = documentsTable(schema, id);
   const checkpoints = `${ident(schema)}.rm_checkpoints`;
+  const prepared = (statement: string, text: string) => ({ name: preparedName(schema, `g${id}_${statement}`), text });
   return {
     // $1 generation, $2 projection, $3 from, $4 position, then the twelve arrays of changeValues ($5 .. $16).
     // Data-modifying WITH parts all run, on one snapshot, whether or not anything reads them; `ok` holds a row only
     // if the checkpoint moved, and every write is filtered on it.
-    commitOne: `WITH moved AS (
+    commitOne: prepared('commit', `WITH moved AS (
         UPDATE ${checkpoints} SET position = $4 WHERE generation = $1 AND projection = $2 AND position = $3 RETURNING 1
       ), first AS (
         INSERT INTO ${checkpoints} (generation, projection, position) SELECT $1, $2, $4 WHERE $3 = 0 AND NOT EXISTS (SELECT 1 FROM moved)
@@ -230,12 +236,12 @@ const statements = (schema: string, id: number) => {
         WHERE EXISTS (SELECT 1 FROM ok)
         ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc
       )
-      SELECT EXISTS (SELECT 1 FROM ok) AS moved`,
+      SELECT EXISTS (SELECT 1 FROM ok) AS moved`),
     table,
-    get: `SELECT doc FROM ${table} WHERE collection = $1 AND id = $2`,
+    get: prepared('get', `SELECT doc FROM ${table} WHERE collection = $1 AND id = $2`),
     // A join on the ids, not `id = ANY (...)`: a generation being rebuilt has no statistics yet, and the planner
     // then reads the whole collection through a bitmap scan and filters it, instead of looking up each id.
-    getMany: `SELECT t.id, t.doc FROM unnest($2::text[]) AS k(id) JOIN ${table} AS t ON t.collection = $1 AND t.id = k.id`,
+    getMany: prepared('get_many', `SELECT t.id, t.doc FROM unnest($2::text[]) AS k(id) JOIN ${table} AS t ON t.collection = $1 AND t.id = k.id`),
     scan: `SELECT id, doc FROM ${table} WHERE collection = $1 AND id > $2 ORDER BY id LIMIT $3`,
     delete: `DELETE FROM ${table} AS t USING ROWS FROM (json_array_elements_text($1::json), json_array_elements_text($2::json)) AS w(collection, id)
       WHERE t.collection = w.collection AND t.id = w.id`,
@@ -255,6 +261,8 @@ const statements = (schema: string, id: number) => {
       SELECT $1, c.projection, c.position FROM unnest($2::text[], $3::bigint[]) AS c(projection, position)
       ON CONFLICT (generation, projection) DO UPDATE SET position = excluded.position`,
     checkpoint: `SELECT position FROM ${ident(schema)}.rm_checkpoints WHERE generation = $1 AND projection = $2`,
+    generationCheckpoint: prepared('checkpoint', `SELECT c.position FROM ${ident(schema)}.rm_generations AS g
+      LEFT JOIN ${ident(schema)}.rm_checkpoints AS c ON c.generation = g.id AND c.projection = $2 WHERE g.id = $1`),
     moveCheckpoint: `UPDATE ${ident(schema)}.rm_checkpoints SET position = $4 WHERE generation = $1 AND projection = $2 AND position = $3`,
     firstCheckpoint: `INSERT INTO ${ident(schema)}.rm_checkpoints (generation, projection, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
   };

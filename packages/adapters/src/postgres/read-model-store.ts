@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import { DEFAULT_GENERATION } from '../memory/read-model-store.js';
 import { PostgresGeneration } from './generation.js';
 import { documentsIndexesDdl, documentsTable, documentsTableDdl } from './read-model-schema.js';
-import { checkSchemaName, DEFAULT_SCHEMA, ident, inTransaction, toSafeInteger } from './sql.js';
+import { checkSchemaName, DEFAULT_SCHEMA, ident, inTransaction, preparedName, toSafeInteger } from './sql.js';
 
 export interface PostgresReadModelStoreOptions {
   readonly pool: Pool;
@@ -115,7 +115,8 @@ export class PostgresReadModelStore implements ReadModelStore {
 const statements = (schema: string) => {
   const s = ident(schema);
   return {
-    live: `SELECT g.id, g.name FROM ${s}.rm_active AS a JOIN ${s}.rm_generations AS g ON g.id = a.generation`,
+    // Asked before every catch-up: prepared once per connection.
+    live: { name: preparedName(schema, 'rm_live'), text: `SELECT g.id, g.name FROM ${s}.rm_active AS a JOIN ${s}.rm_generations AS g ON g.id = a.generation` },
     liveNameForUpdate: `SELECT g.name FROM ${s}.rm_active AS a JOIN ${s}.rm_generations AS g ON g.id = a.generation FOR UPDATE OF a`,
     activateIfNone: `INSERT INTO ${s}.rm_active (singleton, generation) VALUES (true, $1) ON CONFLICT (singleton) DO NOTHING`,
     activate: `INSERT INTO ${s}.rm_active (singleton, generation) VALUES (true, $1)

@@ -30,6 +30,19 @@ export const toSafeInteger = (value: string | number | bigint, what: string): nu
   return n;
 };
 
+const prefixes = new Map<string, string>();
+
+/**
+ * A name for a prepared statement (parsed once per connection, then only bound and run): short, since a server
+ * truncates names past 63 bytes, and one per schema and statement, since a name stands for one text on a
+ * connection and the schema is part of the text.
+ */
+export const preparedName = (schema: string, statement: string): string => {
+  let prefix = prefixes.get(schema);
+  if (prefix === undefined) prefixes.set(schema, (prefix = `kessai${prefixes.size + 1}`));
+  return `${prefix}_${statement}`;
+};
+
 /** The SQLSTATE of a database error, if it is one. */
 export const sqlState = (e: unknown): string | undefined =>
   typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : undefined;
