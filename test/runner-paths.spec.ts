@@ -3,8 +3,8 @@
  * (DirectDocuments, the memory store), and through its document cache and batch commits (any other store). Both
  * must build the same documents; the cache must also do so when it holds only a few documents at a time.
  */
-import { generateScenario, MemoryEventStore, MemoryReadModelStore } from '@kessai/adapters';
-import type { EventStore } from '@kessai/domain';
+import { generateScenario, MemoryEventStore, MemoryReadModelStore, testModeKessai } from '@kessai/adapters';
+import { unsafeId, type EventStore } from '@kessai/domain';
 import {
   collections,
   diffGenerations,
@@ -18,12 +18,15 @@ import {
 } from '@kessai/projections';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-/** The same memory store seen as a remote one: no direct access, so the runner goes through its cache. */
-const withoutDirectAccess = (store: ReadModelStore): ReadModelStore => {
+/**
+ * The same memory store seen as a remote one: no direct access, so the runner goes through its cache.
+ * `onRead` hears each document read that would be a round trip on a remote store.
+ */
+const withoutDirectAccess = (store: ReadModelStore, onRead: (collection: string, ids: readonly string[]) => void = () => undefined): ReadModelStore => {
   const hide = (g: Generation): Generation => ({
     name: g.name,
-    get: (c, id) => g.get(c, id),
-    getMany: (c, ids) => g.getMany(c, ids),
+    get: (c, id) => (onRead(c, [id]), g.get(c, id)),
+    getMany: (c, ids) => (onRead(c, ids), g.getMany(c, ids)),
     list: (q) => g.list(q),
     scan: (c) => g.scan(c),
     commit: (w, c) => g.commit(w, c),
@@ -230,5 +233,22 @@ describe('given a catch-up that fails', () => {
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
+  });
+});
+
+describe('given a live generation on a store the runner must ask for what it does not hold', () => {
+  it('when a token is created, then its catch-up reads nothing: a stream\'s first event has no earlier API event to refresh', async () => {
+    const reads: string[] = [];
+    const { kessai } = testModeKessai({ seed: 7, readModels: withoutDirectAccess(new MemoryReadModelStore(), (c, ids) => reads.push(...ids.map((id) => `${c}/${id}`))) });
+    const merchant = unsafeId.merchant('merchant_reads');
+    const card = { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' };
+    // The first command leaves a checkpoint, so the generation is live and no longer known to be empty.
+    expect((await kessai.tokens.create(merchant, { card })).ok).toBe(true);
+    reads.length = 0;
+    const token = await kessai.tokens.create(merchant, { card });
+    if (!token.ok) throw new Error('token refused');
+    // The answer itself is one read of the token; the catch-up before it read nothing.
+    expect(reads).toEqual([`tokens/merchant_reads/${token.value.id}`]);
+    expect(token.value.card.cvc_check).toBe('passed');
   });
 });

@@ -142,8 +142,7 @@ export class PostgresEventStore implements EventStore {
     // No visibility horizon here: a command handler must see its stream's latest committed revision, and the
     // per-stream lock already orders a stream's events.
     const sql = options.direction === 'backwards' ? this.#sql.readStreamBackwards : this.#sql.readStreamForwards;
-    const name = options.direction === 'backwards' ? this.#sql.readStreamBackwardsName : this.#sql.readStreamForwardsName;
-    const { rows } = await this.#pool.query<EventRow>({ name, text: sql, values: [stream, from, to, limit] });
+    const { rows } = await this.#pool.query<EventRow>(sql, [stream, from, to, limit]);
     return rows.map(storedEventOf);
   }
 
@@ -155,7 +154,7 @@ export class PostgresEventStore implements EventStore {
     // The appends made before this call, not those made while it waits: under load the head keeps moving.
     const own = this.#ownHead;
     const rows = await this.#whenOwnWritesShow(
-      async () => (await this.#pool.query<EventRow>({ name: this.#sql.readAllName, text: this.#sql.readAll, values: [after, limit] })).rows,
+      async () => (await this.#pool.query<EventRow>(this.#sql.readAll, [after, limit])).rows,
       (rows) => rows.length === limit || (rows.length === 0 ? after : toSafeInteger(rows[rows.length - 1]!.position, 'position')) >= own,
     );
     return rows.map(storedEventOf);
@@ -347,13 +346,14 @@ const statements = (schema: string) => {
   // would be evaluated row by row.
   const horizon = '(SELECT pg_snapshot_xmin(pg_current_snapshot()))';
   return {
+    // The two append calls are prepared (parsed once per connection): a function call's plan is the same at any
+    // table size. The reads are planned at each call: a prepared statement's cached plan outlives the table's
+    // growth, and one cached while the events table was small reads it whole (a scan and a sort) until the
+    // server next analyzes it.
     appendName: preparedName(schema, 'es_append'),
     append: `SELECT conflict, actual, bases, first_position FROM ${s}.append_events($1::text[], $2::bigint[], $3::integer[], $4::jsonb, $5::timestamptz)`,
     appendOneName: preparedName(schema, 'es_append_one'),
     appendOne: `SELECT conflict, head, event_position FROM ${s}.append_event($1::text, $2::bigint, $3::text, $4::integer, $5::jsonb, $6::jsonb, $7::timestamptz)`,
-    readAllName: preparedName(schema, 'es_read_all'),
-    readStreamForwardsName: preparedName(schema, 'es_read_stream'),
-    readStreamBackwardsName: preparedName(schema, 'es_read_stream_back'),
     readAll: `SELECT ${EVENT_COLUMNS} FROM ${s}.events
       WHERE position > $1 AND transaction_id < ${horizon} ORDER BY position LIMIT $2`,
     head: `SELECT position FROM ${s}.events WHERE transaction_id < ${horizon} ORDER BY position DESC LIMIT 1`,

@@ -198,7 +198,13 @@ const changeValues = (changes: readonly DocumentChange[]): string[] => {
   ];
 };
 
-/** A statement's text, or its text and a name, for those a command runs every time (prepared once per connection). */
+/**
+ * A statement's text, or its text and a name for one prepared once per connection. Only statements on the small
+ * bookkeeping tables are prepared. Those on a generation's documents are planned at each call: a prepared
+ * statement's plan, once cached, is kept for the connection's life, and one cached while the table was still small
+ * made `get` a scan of it, 15-42 ms a call a few thousand documents later (seen in the server's log under
+ * `bench/http.ts --pg`).
+ */
 type Statement = string | { readonly name: string; readonly text: string };
 
 const statements = (schema: string, id: number) => {
@@ -209,7 +215,7 @@ const statements = (schema: string, id: number) => {
     // $1 generation, $2 projection, $3 from, $4 position, then the twelve arrays of changeValues ($5 .. $16).
     // Data-modifying WITH parts all run, on one snapshot, whether or not anything reads them; `ok` holds a row only
     // if the checkpoint moved, and every write is filtered on it.
-    commitOne: prepared('commit', `WITH moved AS (
+    commitOne: `WITH moved AS (
         UPDATE ${checkpoints} SET position = $4 WHERE generation = $1 AND projection = $2 AND position = $3 RETURNING 1
       ), first AS (
         INSERT INTO ${checkpoints} (generation, projection, position) SELECT $1, $2, $4 WHERE $3 = 0 AND NOT EXISTS (SELECT 1 FROM moved)
@@ -236,12 +242,12 @@ const statements = (schema: string, id: number) => {
         WHERE EXISTS (SELECT 1 FROM ok)
         ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc
       )
-      SELECT EXISTS (SELECT 1 FROM ok) AS moved`),
+      SELECT EXISTS (SELECT 1 FROM ok) AS moved`,
     table,
-    get: prepared('get', `SELECT doc FROM ${table} WHERE collection = $1 AND id = $2`),
+    get: `SELECT doc FROM ${table} WHERE collection = $1 AND id = $2`,
     // A join on the ids, not `id = ANY (...)`: a generation being rebuilt has no statistics yet, and the planner
     // then reads the whole collection through a bitmap scan and filters it, instead of looking up each id.
-    getMany: prepared('get_many', `SELECT t.id, t.doc FROM unnest($2::text[]) AS k(id) JOIN ${table} AS t ON t.collection = $1 AND t.id = k.id`),
+    getMany: `SELECT t.id, t.doc FROM unnest($2::text[]) AS k(id) JOIN ${table} AS t ON t.collection = $1 AND t.id = k.id`,
     scan: `SELECT id, doc FROM ${table} WHERE collection = $1 AND id > $2 ORDER BY id LIMIT $3`,
     delete: `DELETE FROM ${table} AS t USING ROWS FROM (json_array_elements_text($1::json), json_array_elements_text($2::json)) AS w(collection, id)
       WHERE t.collection = w.collection AND t.id = w.id`,

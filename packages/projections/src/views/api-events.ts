@@ -107,7 +107,10 @@ export const apiEventsView: View = {
     if (data === null) return;
 
     const refs = eventRefCollections[change.resource];
-    const last = docs.get<LastApiEvent>(refs, merchant, change.id);
+    // Every API change is about the aggregate of the event's own stream, so a stream's first event has no earlier
+    // API event to refresh. Not asking saves a live catch-up a store read for every new token, card, customer and
+    // charge (the answer would be "absent").
+    const last = revision === 0 ? null : docs.get<LastApiEvent>(refs, merchant, change.id);
     if (last !== null && last.correlationId === correlationId) {
       const existing = docs.get<PayjpEvent>(collections.events, merchant, last.eventId);
       if (existing !== null) docs.put(collections.events, merchant, last.eventId, { ...existing, data }, null);
