@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import {
+  connectPostgres,
   Kessai,
   MemoryCardVault,
   MemoryReadModelStore,
@@ -186,6 +187,11 @@ export const cardVaultSpecs = (db: () => TestPostgres): void => {
       await expect(kessai(true).tokens.create(unsafeId.merchant('mer_v'), { card })).rejects.toThrow('refused');
       expect(await vaultRows()).toBe(0);
       await expect(kessai(false).tokens.create(unsafeId.merchant('mer_v'), { card })).rejects.toThrow('refused');
+      expect(await vaultRows()).toBe(1);
+      // The stores of connection.kessaiStores come wired together: no second orphan.
+      const stores = (await connectPostgres(db().pool, { schema: db().schema })).kessaiStores({ encryptionKey: keyHex, fingerprintSecret });
+      const wired = new Kessai({ ...stores, verifier: new TestModeCvcVerifier(), network: new TestModeCardNetwork(), clock: new SystemClock(), ids: new RandomIdGenerator() });
+      await expect(wired.tokens.create(unsafeId.merchant('mer_v'), { card })).rejects.toThrow('refused');
       expect(await vaultRows()).toBe(1);
     });
   });

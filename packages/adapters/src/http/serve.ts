@@ -13,8 +13,6 @@ import { TestModeCardNetwork } from '../test-mode/card-network.js';
 import { FaultWindowCvcVerifier, INCIDENT_WINDOW, TestModeCvcVerifier, type TimeWindow } from '../test-mode/cvc-verifier.js';
 import { RandomIdGenerator, SystemClock } from '../test-mode/seeded.js';
 import { connectPostgres } from '../postgres/connection.js';
-import { PostgresCardsWithEvents } from '../postgres/cards-with-events.js';
-import { idempotencySecretFrom } from '../postgres/idempotency-store.js';
 import { vaultKeysFromEnv, type VaultKeys } from '../postgres/vault-key.js';
 import { parseMerchants, randomMerchant, type Merchant, type MerchantConfig } from './auth.js';
 import { jsonLinesSink, type LogSink } from './log.js';
@@ -165,15 +163,9 @@ const postgresStores = async (url: string, options: ServeOptions, clock: Clock):
     // pg's messages name the host and the user, never the password; the URL itself is not repeated.
     throw new Error(`--pg: cannot connect to PostgreSQL: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
   }
-  const events = connection.eventStore({ clock });
-  const vault = connection.cardVault(keys);
   return {
-    events,
-    readModels: connection.readModelStore(),
-    vault,
-    cardsWithEvents: new PostgresCardsWithEvents(events, vault),
+    ...connection.kessaiStores(keys, { clock }),
     deliveries: connection.readModelStore(),
-    idempotency: connection.idempotencyStore({ secret: idempotencySecretFrom(keys.fingerprintSecret) }),
     webhookLease: connection.lease('webhook-reactor'),
     close: () => connection.close(),
   };

@@ -1,8 +1,9 @@
 import type { Clock } from '@kessai/domain';
 import pg from 'pg';
 import { PostgresCardVault } from './card-vault.js';
+import { PostgresCardsWithEvents } from './cards-with-events.js';
 import { PostgresEventStore } from './event-store.js';
-import { PostgresIdempotencyStore, type PostgresIdempotencyStoreOptions } from './idempotency-store.js';
+import { idempotencySecretFrom, PostgresIdempotencyStore, type PostgresIdempotencyStoreOptions } from './idempotency-store.js';
 import { PostgresLease } from './lease.js';
 import { migrate } from './migrations.js';
 import { PostgresReadModelStore } from './read-model-store.js';
@@ -24,6 +25,17 @@ export interface ConnectOptions {
   readonly connectionTimeoutMillis?: number;
 }
 
+/** Every store a `Kessai` takes, on one database, wired together. */
+export interface KessaiStores {
+  readonly events: PostgresEventStore;
+  readonly readModels: PostgresReadModelStore;
+  readonly vault: PostgresCardVault;
+  /** A token's card number and its events in one transaction. */
+  readonly cardsWithEvents: PostgresCardsWithEvents;
+  /** Idempotency keys shared by every process on the database; its secret is derived from the fingerprint secret. */
+  readonly idempotency: PostgresIdempotencyStore;
+}
+
 export interface PostgresConnection {
   readonly pool: pg.Pool;
   readonly schema: string;
@@ -31,6 +43,12 @@ export interface PostgresConnection {
   readModelStore(): PostgresReadModelStore;
   cardVault(keys: VaultKeys): PostgresCardVault;
   idempotencyStore(options: Omit<PostgresIdempotencyStoreOptions, 'pool' | 'schema'>): PostgresIdempotencyStore;
+  /**
+   * The stores of `new Kessai({ ...stores, verifier, network, clock, ids })`, wired as a server sharing the
+   * database needs them: the card number commits with its token's events, idempotency keys are shared. Building
+   * them one by one, a missing `cardsWithEvents` is easy to miss and leaves a card number behind a failed token.
+   */
+  kessaiStores(keys: VaultKeys, options?: { readonly clock?: Clock }): KessaiStores;
   /** A lease named `name`: one process at a time holds it (the webhook reactor's, in `kessai serve --pg`). */
   lease(name: string): PostgresLease;
   /** Ends the pool (only a pool this helper created). */
@@ -58,6 +76,17 @@ export const connectPostgres = async (source?: string | pg.Pool, options: Connec
     readModelStore: () => new PostgresReadModelStore({ pool, schema }),
     cardVault: (keys) => new PostgresCardVault({ pool, schema, ...keys }),
     idempotencyStore: (opts) => new PostgresIdempotencyStore({ pool, schema, ...opts }),
+    kessaiStores: (keys, opts = {}) => {
+      const events = new PostgresEventStore({ pool, schema, ...opts });
+      const vault = new PostgresCardVault({ pool, schema, ...keys });
+      return {
+        events,
+        readModels: new PostgresReadModelStore({ pool, schema }),
+        vault,
+        cardsWithEvents: new PostgresCardsWithEvents(events, vault),
+        idempotency: new PostgresIdempotencyStore({ pool, schema, secret: idempotencySecretFrom(keys.fingerprintSecret) }),
+      };
+    },
     lease: (name) => new PostgresLease({ pool, schema, name }),
     close: () => (owned ? pool.end() : Promise.resolve()),
   };
