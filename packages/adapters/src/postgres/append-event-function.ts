@@ -8,8 +8,8 @@ import { ident } from './sql.js';
  * conflict before taking anything, take the transaction id and the position together inside the section, then
  * insert. What it saves is the general function's bookkeeping: the event arrives as plain parameters (type,
  * version, data, metadata) instead of a JSON array of arrays taken apart with `->`, and the answer is one revision,
- * not an array. pgbench put it at 0.17-0.22 ms a call against 0.19-0.27 ms for `append_events` with one event
- * (docs/benchmarks.md).
+ * not an array. pgbench put it at 0.22-0.24 ms a call against 0.25-0.28 ms for `append_events` with the same
+ * event (`bench/sql/pgbench-append-event.sql`, docs/benchmarks.md).
  */
 export const appendEventFunctionMigration = (schema: string): string => {
   const s = ident(schema);
