@@ -19,7 +19,9 @@ const db = () => {
 const sk = `sk_test_${'7a'.repeat(12)}`;
 const direct = { 'X-Payjp-Direct-Token-Generate': 'true' };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const until = async (what: string, check: () => boolean | Promise<boolean>, ms = 10_000) => {
+// Deliveries wait on a reactor polling every 20 ms, but on a CI machine whose two cores also run the unit suites one
+// wait passed 10 s once (in one of three full runs); the test's own 30 s still bounds them all.
+const until = async (what: string, check: () => boolean | Promise<boolean>, ms = 20_000) => {
   const end = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

@@ -237,7 +237,7 @@ describe('given a catch-up that fails', () => {
 });
 
 describe('given a live generation on a store the runner must ask for what it does not hold', () => {
-  it('when a token is created, then its catch-up reads nothing: a stream\'s first event has no earlier API event to refresh', async () => {
+  it('when a token is created, then nothing is read from the store: a stream\'s first event has no API event to refresh, and the answer is the document just committed', async () => {
     const reads: string[] = [];
     const { kessai } = testModeKessai({ seed: 7, readModels: withoutDirectAccess(new MemoryReadModelStore(), (c, ids) => reads.push(...ids.map((id) => `${c}/${id}`))) });
     const merchant = unsafeId.merchant('merchant_reads');
@@ -247,8 +247,37 @@ describe('given a live generation on a store the runner must ask for what it doe
     reads.length = 0;
     const token = await kessai.tokens.create(merchant, { card });
     if (!token.ok) throw new Error('token refused');
-    // The answer itself is one read of the token; the catch-up before it read nothing.
-    expect(reads).toEqual([`tokens/merchant_reads/${token.value.id}`]);
+    expect(reads).toEqual([]);
     expect(token.value.card.cvc_check).toBe('passed');
+    // The same document as the store holds.
+    expect(await kessai.tokens.retrieve(merchant, token.value.id)).toEqual(token);
+    expect(reads).toEqual([`tokens/merchant_reads/${token.value.id}`]);
+  });
+
+  it('when a catch-up runs several batches, then its generation answers the last batch\'s documents from memory and the others from the store, alike', async () => {
+    const scenario = await generateScenario({ seed: 5, merchants: 1, targetEvents: 40 });
+    const reads: string[] = [];
+    const store = new MemoryReadModelStore();
+    const readModels = withoutDirectAccess(store, (c, ids) => reads.push(...ids.map((id) => `${c}/${id}`)));
+    // A first event leaves a checkpoint, so the next catch-up is on a live generation.
+    const runner = new ProjectionRunner({ events: scenario.events, readModels, views: payjpViews(), batchSize: 10 });
+    await new ProjectionRunner({ events: scenario.events, readModels, views: payjpViews() }).buildAsOf(readModels, { position: 1 });
+    const { generation, progress } = await runner.catchUpLive();
+    expect(progress.position).toBe(await scenario.events.headPosition());
+    const lastBatch = await scenario.events.readAll({ after: Math.floor((progress.position - 1) / 10) * 10, limit: 10 });
+    const firstTokenCreated = (await scenario.events.readAll({ limit: 1_000 })).find((e) => e.type === 'TokenCreated')!;
+    const lastTokenCreated = [...lastBatch].reverse().find((e) => e.type === 'TokenCreated' || e.type === 'ChargeSucceeded')!;
+    const keyOf = (e: typeof firstTokenCreated) => {
+      const data = e.data as { merchant: string; tokenId?: string; chargeId?: string };
+      return e.type === 'TokenCreated' ? (['tokens', `${data.merchant}/${data.tokenId!}`] as const) : (['charges', `${data.merchant}/${data.chargeId!}`] as const);
+    };
+    const stored = await store.active();
+    reads.length = 0;
+    const [lastCollection, lastId] = keyOf(lastTokenCreated);
+    expect(await generation.get(lastCollection, lastId)).toEqual(await stored.get(lastCollection, lastId));
+    expect(reads).toEqual([]);
+    const [firstCollection, firstId] = keyOf(firstTokenCreated);
+    expect(await generation.get(firstCollection, firstId)).toEqual(await stored.get(firstCollection, firstId));
+    expect(reads).toEqual([`${firstCollection}/${firstId}`]);
   });
 });

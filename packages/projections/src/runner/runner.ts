@@ -21,6 +21,11 @@ export interface Progress {
 /** What a catch-up did, and the generation it did it on. */
 export interface CaughtUp {
   readonly progress: Progress;
+  /**
+   * The live generation it brought up to date. Reading a document its last batch committed answers that commit's
+   * version from memory, with no store read: the state right after the caller's command, even if another process
+   * has moved the document on since. Everything else is read from the store.
+   */
   readonly generation: Generation;
 }
 
@@ -111,8 +116,10 @@ export class ProjectionRunner {
       const checkpoint = await generation.checkpoint(this.viewSet.name);
       // A generation this view set never wrote to is empty: memory holds the whole truth, as in a rebuild.
       const fresh = checkpoint === 0;
-      const progress = await this.projectRetrying(generation, { cache: this.cache(fresh) }, { ...(onProgress ? { onProgress } : {}) }, !fresh, undefined, checkpoint);
-      return { progress, generation };
+      const committed = new Map<string, unknown>();
+      const held = { cache: this.cache(fresh), committed };
+      const progress = await this.projectRetrying(generation, held, { ...(onProgress ? { onProgress } : {}) }, !fresh, undefined, checkpoint);
+      return { progress, generation: committed.size === 0 ? generation : readingCommitted(generation, committed) };
     });
     this.queue = run.catch(() => undefined);
     // `handled`: a failed run is reported to its callers, not also as an unhandled rejection of the view nobody used.
@@ -169,7 +176,7 @@ export class ProjectionRunner {
    */
   private async projectRetrying(
     generation: Generation,
-    held: { cache: DocumentCache },
+    held: { cache: DocumentCache; readonly committed?: Map<string, unknown> },
     options: Pick<RebuildOptions, 'onProgress' | 'stopAfter'>,
     forgetBetweenBatches: boolean,
     include?: (e: StoredEvent) => boolean,
@@ -179,7 +186,7 @@ export class ProjectionRunner {
     // No limit: each conflict means another runner moved the checkpoint on, so the work left keeps shrinking.
     for (let from = checkpoint; ; from = undefined) {
       try {
-        return await this.project(generation, held.cache, options, forgetBetweenBatches, include, from);
+        return await this.project(generation, held.cache, options, forgetBetweenBatches, include, from, held.committed);
       } catch (e) {
         if (!(e instanceof CheckpointMovedError)) throw e;
         held.cache = this.cache(false);
@@ -210,6 +217,8 @@ export class ProjectionRunner {
     forgetBetweenBatches: boolean,
     include: (e: StoredEvent) => boolean = () => true,
     checkpoint?: number,
+    /** Filled with the documents of the last batch committed (collection and id -> document or null), if given. */
+    committed?: Map<string, unknown>,
   ): Promise<Progress> {
     const checkpointName = this.viewSet.name;
     let position = checkpoint ?? (await generation.checkpoint(checkpointName));
@@ -262,6 +271,10 @@ export class ProjectionRunner {
         if (forgetBetweenBatches) {
           await settle();
           cache.clear();
+          if (committed !== undefined) {
+            committed.clear();
+            for (const write of writes) committed.set(committedKey(write.collection, write.id), write.doc);
+          }
         }
       }
       await settle();
@@ -343,3 +356,19 @@ const nextGenerationName = (live: string, existing: readonly string[]): string =
   const base = live.replace(/-\d+$/, '');
   return `${base}-${Math.max(0, ...numbers) + 1}`;
 };
+
+const committedKey = (collection: string, id: string) => `${collection}\u0000${id}`;
+
+/** `generation`, answering `get` for the documents in `committed` from memory (see CaughtUp.generation). */
+const readingCommitted = (generation: Generation, committed: ReadonlyMap<string, unknown>): Generation => ({
+  name: generation.name,
+  get: (collection, id) => {
+    const key = committedKey(collection, id);
+    return committed.has(key) ? Promise.resolve(committed.get(key) ?? null) : generation.get(collection, id);
+  },
+  getMany: (collection, ids) => generation.getMany(collection, ids),
+  list: (query) => generation.list(query),
+  scan: (collection) => generation.scan(collection),
+  commit: (writes, checkpoints) => generation.commit(writes, checkpoints),
+  checkpoint: (projection) => generation.checkpoint(projection),
+});
