@@ -50,6 +50,7 @@ try {
   };
   for (const method of ['append', 'appendWith', 'readAll', 'headPosition', 'readStream']) timed(`events.${method}`, events, method);
   timed('readModels.active', readModels, 'active');
+  timed('readModels.activeWithCheckpoint', readModels, 'activeWithCheckpoint');
   timed('vault.store', vault, 'store');
   // Every generation handle the store hands out shares this prototype.
   const generation = Object.getPrototypeOf(await readModels.active()) as object;

@@ -217,6 +217,25 @@ export const readModelStoreContract = (
         expect(await live.checkpoint('cards')).toBe(0);
       });
 
+      it('activeWithCheckpoint answers what active() and checkpoint() answer, also after a switch', async () => {
+        // Optional in the port; every kessai store has it.
+        expect(store.activeWithCheckpoint).toBeTypeOf('function');
+        const both = async (projection: string) => {
+          const { generation, checkpoint } = await store.activeWithCheckpoint!(projection);
+          return { name: generation.name, checkpoint };
+        };
+        expect(await both('charges')).toEqual({ name: live.name, checkpoint: 0 });
+        await live.commit([charge('ch_1', { created: 100 })], [{ projection: 'charges', position: 12 }]);
+        expect(await both('charges')).toEqual({ name: live.name, checkpoint: 12 });
+        expect(await both('cards')).toEqual({ name: live.name, checkpoint: 0 });
+        const next = await store.generation('contract-with-checkpoint');
+        await next.commit([], [{ projection: 'charges', position: 4 }]);
+        await store.activate('contract-with-checkpoint');
+        const switched = await store.activeWithCheckpoint!('charges');
+        expect({ name: switched.generation.name, checkpoint: switched.checkpoint }).toEqual({ name: 'contract-with-checkpoint', checkpoint: 4 });
+        expect(await switched.generation.get('charges', 'ch_1')).toBeNull();
+      });
+
       it('a batch with an invalid write applies none of its writes and none of its checkpoints', async () => {
         await live.commit([charge('ch_1', { created: 100, amount: 1 })], [{ projection: 'charges', position: 1 }]);
         const invalid: DocumentWrite = { ...charge('ch_bad', { created: 300 }), index: { merchant: 'mer_a', created: Number.NaN, seq: 1, keys: {} } };

@@ -108,6 +108,12 @@ export interface Generation {
 export interface ReadModelStore {
   /** The generation readers use now (created empty on first use). */
   active(): Promise<Generation>;
+  /**
+   * `active()` and that generation's checkpoint for `projection`, in one step where the store can (one round trip
+   * on PostgreSQL instead of two; a live catch-up asks for both after every command). Optional: without it the
+   * runner asks for them one after the other, which answers the same.
+   */
+  activeWithCheckpoint?(projection: string): Promise<{ readonly generation: Generation; readonly checkpoint: number }>;
   /** Opens (creating if needed) a generation by name, live or not. */
   generation(name: string): Promise<Generation>;
   /**

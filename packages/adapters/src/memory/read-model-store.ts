@@ -33,6 +33,11 @@ export class MemoryReadModelStore implements ReadModelStore {
     return this.generation(this.#active);
   }
 
+  async activeWithCheckpoint(projection: string): Promise<{ readonly generation: Generation; readonly checkpoint: number }> {
+    const generation = await this.active();
+    return { generation, checkpoint: await generation.checkpoint(projection) };
+  }
+
   generation(name: string): Promise<Generation> {
     if (typeof name !== 'string' || name === '') return Promise.reject(new TypeError('A generation needs a name'));
     let generation = this.#generations.get(name);

@@ -38,6 +38,18 @@ export class PostgresReadModelStore implements ReadModelStore {
     return now;
   }
 
+  async activeWithCheckpoint(projection: string): Promise<{ readonly generation: Generation; readonly checkpoint: number }> {
+    const { rows } = await this.#pool.query<{ id: string; name: string; position: string | null }>({ ...this.#sql.liveWithCheckpoint, values: [projection] });
+    const row = rows[0];
+    if (row === undefined) {
+      // Nothing live yet: the first use makes a generation live (this process's default, or another's made meanwhile).
+      const generation = await this.active();
+      return { generation, checkpoint: await generation.checkpoint(projection) };
+    }
+    const generation = this.#handle({ id: toSafeInteger(row.id, 'generation id'), name: row.name });
+    return { generation, checkpoint: row.position === null ? 0 : toSafeInteger(row.position, 'checkpoint') };
+  }
+
   async generation(name: string): Promise<Generation> {
     if (typeof name !== 'string' || name === '') throw new TypeError('A generation needs a name');
     return this.#handle(await this.#open(name));
@@ -117,6 +129,11 @@ const statements = (schema: string) => {
   return {
     // Asked before every catch-up: prepared once per connection.
     live: { name: preparedName(schema, 'rm_live'), text: `SELECT g.id, g.name FROM ${s}.rm_active AS a JOIN ${s}.rm_generations AS g ON g.id = a.generation` },
+    liveWithCheckpoint: {
+      name: preparedName(schema, 'rm_live_checkpoint'),
+      text: `SELECT g.id, g.name, c.position FROM ${s}.rm_active AS a JOIN ${s}.rm_generations AS g ON g.id = a.generation
+        LEFT JOIN ${s}.rm_checkpoints AS c ON c.generation = g.id AND c.projection = $1`,
+    },
     liveNameForUpdate: `SELECT g.name FROM ${s}.rm_active AS a JOIN ${s}.rm_generations AS g ON g.id = a.generation FOR UPDATE OF a`,
     activateIfNone: `INSERT INTO ${s}.rm_active (singleton, generation) VALUES (true, $1) ON CONFLICT (singleton) DO NOTHING`,
     activate: `INSERT INTO ${s}.rm_active (singleton, generation) VALUES (true, $1)

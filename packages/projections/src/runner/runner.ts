@@ -112,8 +112,7 @@ export class ProjectionRunner {
     if (onProgress === undefined && this.nextCatchUp !== undefined) return this.nextCatchUp.live;
     const run: Promise<CaughtUp> = this.queue.then(async (): Promise<CaughtUp> => {
       if (this.nextCatchUp?.live === run) this.nextCatchUp = undefined;
-      const generation = await this.readModels.active();
-      const checkpoint = await generation.checkpoint(this.viewSet.name);
+      const { generation, checkpoint } = await this.liveWithCheckpoint();
       // A generation this view set never wrote to is empty: memory holds the whole truth, as in a rebuild.
       const fresh = checkpoint === 0;
       const committed = new Map<string, unknown>();
@@ -125,6 +124,12 @@ export class ProjectionRunner {
     // `handled`: a failed run is reported to its callers, not also as an unhandled rejection of the view nobody used.
     if (onProgress === undefined) this.nextCatchUp = { live: run, progress: handled(run.then((r) => r.progress)) };
     return run;
+  }
+
+  private async liveWithCheckpoint(): Promise<{ readonly generation: Generation; readonly checkpoint: number }> {
+    if (this.readModels.activeWithCheckpoint !== undefined) return this.readModels.activeWithCheckpoint(this.viewSet.name);
+    const generation = await this.readModels.active();
+    return { generation, checkpoint: await generation.checkpoint(this.viewSet.name) };
   }
 
   /**
