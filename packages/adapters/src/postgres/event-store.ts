@@ -61,8 +61,8 @@ interface AppendRow {
 /**
  * The PostgreSQL event store. An append is one statement (`append_events`, or `append_event` for one event to one
  * stream; see event-store-schema.ts for why it is a function and how it keeps global reads gap-free; appends made
- * concurrently through one store may share a statement, see AppendQueue); `readAll` and `headPosition` only show events whose transaction is older than every
- * transaction still running, which is always a prefix of the log.
+ * concurrently through one store may share a statement, see AppendQueue); `readAll` and `headPosition` only show
+ * events whose transaction is older than every transaction still running, which is always a prefix of the log.
  *
  * That horizon is server-wide: while any older transaction on the server is still running (another application's
  * too), new events stay out of view. So that a caller can read what it has just written (a command followed by an
