@@ -19,12 +19,12 @@ const db = () => {
 const sk = `sk_test_${'7a'.repeat(12)}`;
 const direct = { 'X-Payjp-Direct-Token-Generate': 'true' };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-// Deliveries wait on a reactor polling every 20 ms, but on a CI machine whose two cores also run the unit suites one
-// wait passed 10 s once (in one of three full runs); the test's own 30 s still bounds them all.
-const until = async (what: string, check: () => boolean | Promise<boolean>, ms = 20_000) => {
+/** What the servers logged (requests and the webhook reactor), shown when a wait times out. */
+const serverLog: string[] = [];
+const until = async (what: string, check: () => boolean | Promise<boolean>, ms = 10_000) => {
   const end = Date.now() + ms;
   while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; the servers logged:\n${serverLog.slice(-40).join('\n')}`);
     await sleep(20);
   }
 };
@@ -69,7 +69,7 @@ describe.skipIf(!pg.available)('kessai serve on PostgreSQL', () => {
       incidentWindow: 'incident',
       clock,
       webhooks: { retryIntervalMs: 50, pollIntervalMs: 20 },
-      log: () => undefined,
+      log: (line) => void serverLog.push(JSON.stringify(line)),
     };
     const server = await startServer(options);
     running.push(server);

@@ -239,6 +239,21 @@ describe('WebhookReactor with a lease (several servers on one store)', () => {
     expect(hook.received).toHaveLength(4);
   });
 
+  it('given a fresh reactor whose lease comes only after the server took a command, then that command\'s events are delivered too', async () => {
+    // Its server answers requests from the moment start() returns; the lease may take a while (a busy database).
+    const { kessai } = testModeKessai({ seed: 9 });
+    const hook = await endpoint();
+    let granted = false;
+    const lease = { hold: () => Promise.resolve(granted), release: () => Promise.resolve() };
+    const reactor = await start(new WebhookReactor(kessai, merchants(hook.url), { ...fast, state: readModelDeliveryState(), lease }));
+    const token = await kessai.tokens.create(acme, tokenInput);
+    if (!token.ok) throw new Error('token');
+    granted = true;
+    reactor.nudge();
+    await until('the token\'s event delivered', () => hook.received.length >= 1);
+    expect(hook.received.map((r) => r.type)).toEqual(['token.created']);
+  });
+
   it('given a reactor without the lease, it writes nothing and reads pending_webhooks from what the holder saved', async () => {
     const { kessai } = testModeKessai({ seed: 8 });
     const state = readModelDeliveryState();

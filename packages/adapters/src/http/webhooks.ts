@@ -100,6 +100,11 @@ export class WebhookReactor {
   /** Attempts under way, by record key and url, so a slow endpoint is not tried twice at once. */
   readonly #inFlight = new Set<string>();
   #checkpoint = 0;
+  /**
+   * Where a reactor with no saved checkpoint starts: the head when start() ran (or 0), read before its server takes
+   * requests. Read later, when the lease comes, it would pass over the events of the requests served meanwhile.
+   */
+  #startPosition = 0;
   #started: Promise<void> | null = null;
   #stopped = false;
   /** Aborts the deliveries under way when the reactor stops, so a slow endpoint does not hold up a shutdown. */
@@ -135,9 +140,13 @@ export class WebhookReactor {
     this.#lease = options.lease ?? null;
   }
 
-  /** Loads the saved state (or starts a checkpoint) and begins polling. Idempotent. With a lease, that waits for the lease. */
+  /**
+   * Reads where a first start would begin (the head, before the server takes requests), loads the saved state (or
+   * starts a checkpoint there) and begins polling. Idempotent. With a lease, loading waits until it takes the lease.
+   */
   start(): Promise<void> {
     this.#started ??= (async () => {
+      if (this.#startFrom === 'head') this.#startPosition = await this.#events.headPosition();
       if (this.#lease === null) {
         await this.#load();
         this.#holding = true;
@@ -151,7 +160,7 @@ export class WebhookReactor {
   async #load(): Promise<void> {
     const checkpoint = await this.#readRecords();
     if (checkpoint === null) {
-      this.#checkpoint = this.#startFrom === 'head' ? await this.#events.headPosition() : 0;
+      this.#checkpoint = this.#startPosition;
       await this.#state.save({ checkpoint: this.#checkpoint });
     } else this.#checkpoint = checkpoint;
   }
