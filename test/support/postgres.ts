@@ -7,8 +7,8 @@
  * Each test file gets its own schema (random suffix), dropped after its tests.
  */
 import { randomBytes } from 'node:crypto';
-import { connectPostgres, createPool, migrate, postgresUrlFromEnv, type Pool } from '@kessai/adapters';
-import { afterAll } from 'vitest';
+import { connectPostgres, createPool, migrate, postgresUrlFromEnv, type Pool, type PostgresConnection } from '@kessai/adapters';
+import { afterAll, beforeAll } from 'vitest';
 
 export const LOCAL_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -18,7 +18,7 @@ export interface TestPostgres {
   readonly origin: string;
   /** A pool on this file's server (12 connections: enough for 8 writers, a reader and the stores). */
   readonly pool: Pool;
-  /** This file's schema, migrated; dropped after the file's tests. */
+  /** This file's schema, migrated before the file's first test; dropped after its last. */
   readonly schema: string;
   /** Drops and re-creates the schema, so the next test starts from empty stores. */
   reset(): Promise<void>;
@@ -49,15 +49,26 @@ export const postgresForTests = async (label: string): Promise<PostgresForTests>
     return { available: false, reason: found };
   }
   const schema = `kessai_t_${label.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30)}_${randomBytes(4).toString('hex')}`;
-  const connection = await connectPostgres(found.url, { schema, max: 12, connectionTimeoutMillis: 10_000 });
-  const { pool } = connection;
+  // The schema is made before the file's first test and dropped after its last, both as hooks: a run whose filter
+  // (`vitest -t`) skips every test of the file skips both, instead of making a schema nothing drops.
+  let connection: PostgresConnection | undefined;
+  const opened = (): PostgresConnection => {
+    if (connection === undefined) throw new Error(`The ${label} schema is made before the file's first test; it is not there yet`);
+    return connection;
+  };
+  beforeAll(async () => {
+    connection = await connectPostgres(found.url, { schema, max: 12, connectionTimeoutMillis: 10_000 });
+  });
   afterAll(async () => {
-    // A process a test started may still hold locks for a moment (a killed child's transaction): try again once.
-    const drop = () => pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await drop()
-      .catch(() => new Promise((resolve) => setTimeout(resolve, 500)).then(drop))
-      .catch((e: unknown) => console.warn(`[kessai] could not drop test schema ${schema}: ${firstLine(e)}`));
-    await connection.close();
+    if (connection !== undefined) {
+      const { pool } = connection;
+      // A process a test started may still hold locks for a moment (a killed child's transaction): try again once.
+      const drop = () => pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await drop()
+        .catch(() => new Promise((resolve) => setTimeout(resolve, 500)).then(drop))
+        .catch((e: unknown) => console.warn(`[kessai] could not drop test schema ${schema}: ${firstLine(e)}`));
+      await connection.close();
+    }
     await found.stop?.();
   });
   return {
@@ -65,9 +76,12 @@ export const postgresForTests = async (label: string): Promise<PostgresForTests>
     db: {
       url: found.url,
       origin: found.origin,
-      pool,
+      get pool() {
+        return opened().pool;
+      },
       schema,
       reset: async () => {
+        const { pool } = opened();
         await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
         await migrate(pool, { schema });
       },
