@@ -24,9 +24,10 @@ export type IdempotencyClaim = { readonly claimed: true; readonly claim: string 
  * idempotency key also derives the command's ids (DerivedIds), so running it again finishes it without duplicates.
  */
 export interface IdempotencyStore {
-  /** Records are shared with other processes: request digests must then use a secret they share. */
-  readonly shared: boolean;
-  /** The keyed digest of a request (operation and input), under the store's secret. */
+  /**
+   * The keyed digest of a request (operation and input), under the store's secret: one the processes sharing the
+   * records share.
+   */
   digest(text: string): string;
   claim(slot: IdempotencySlot, request: string): Promise<IdempotencyClaim>;
   /** Records the answer of a claimed request; does nothing if the claim was taken over since. */
@@ -126,7 +127,6 @@ interface MemoryRecord {
 
 /** The embedded default: records in this process's memory, with a digest secret of its own. */
 export class MemoryIdempotencyStore implements IdempotencyStore {
-  readonly shared = false;
   private readonly records = new Map<string, MemoryRecord>();
   /** Records live only in this process, so a key of its own is enough. */
   private readonly secret = randomBytes(32);

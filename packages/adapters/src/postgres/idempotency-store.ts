@@ -28,7 +28,6 @@ export interface PostgresIdempotencyStoreOptions {
  * database's clock (`now()`), the one clock every server shares.
  */
 export class PostgresIdempotencyStore implements IdempotencyStore {
-  readonly shared = true;
   readonly #pool: Pool;
   readonly #secret: Buffer;
   readonly #staleAfterMs: number;

@@ -1,7 +1,7 @@
 import type { EventStore, StoredEvent } from '@kessai/domain';
 import { toProjected, type ProjectedEvent } from '../event.js';
 import type { DocumentAccess } from '../view.js';
-import { CheckpointMovedError, type DirectDocuments, type Generation, type ReadModelStore } from '../read-model-store.js';
+import { CheckpointMovedError, type DirectDocuments, type DocumentWrite, type Generation, type ReadModelStore } from '../read-model-store.js';
 import { DocumentCache, type DocumentCacheStats } from './document-cache.js';
 import { diffGenerations, type DiffReport } from './diff.js';
 import { reportedCollections, type ViewSet } from './view-set.js';
@@ -115,10 +115,10 @@ export class ProjectionRunner {
       const { generation, checkpoint } = await this.liveWithCheckpoint();
       // A generation this view set never wrote to is empty: memory holds the whole truth, as in a rebuild.
       const fresh = checkpoint === 0;
-      const committed = new Map<string, unknown>();
+      const committed: LastCommit = { writes: [] };
       const held = { cache: this.cache(fresh), committed };
       const progress = await this.projectRetrying(generation, held, { ...(onProgress ? { onProgress } : {}) }, !fresh, undefined, checkpoint);
-      return { progress, generation: committed.size === 0 ? generation : readingCommitted(generation, committed) };
+      return { progress, generation: committed.writes.length === 0 ? generation : readingCommitted(generation, committed.writes) };
     });
     this.queue = run.catch(() => undefined);
     // `handled`: a failed run is reported to its callers, not also as an unhandled rejection of the view nobody used.
@@ -181,7 +181,7 @@ export class ProjectionRunner {
    */
   private async projectRetrying(
     generation: Generation,
-    held: { cache: DocumentCache; readonly committed?: Map<string, unknown> },
+    held: { cache: DocumentCache; readonly committed?: LastCommit },
     options: Pick<RebuildOptions, 'onProgress' | 'stopAfter'>,
     forgetBetweenBatches: boolean,
     include?: (e: StoredEvent) => boolean,
@@ -222,8 +222,8 @@ export class ProjectionRunner {
     forgetBetweenBatches: boolean,
     include: (e: StoredEvent) => boolean = () => true,
     checkpoint?: number,
-    /** Filled with the documents of the last batch committed (collection and id -> document or null), if given. */
-    committed?: Map<string, unknown>,
+    /** Given the writes of each batch once committed, so it ends holding the last batch's. */
+    committed?: LastCommit,
   ): Promise<Progress> {
     const checkpointName = this.viewSet.name;
     let position = checkpoint ?? (await generation.checkpoint(checkpointName));
@@ -276,10 +276,7 @@ export class ProjectionRunner {
         if (forgetBetweenBatches) {
           await settle();
           cache.clear();
-          if (committed !== undefined) {
-            committed.clear();
-            for (const write of writes) committed.set(committedKey(write.collection, write.id), write.doc);
-          }
+          if (committed !== undefined) committed.writes = writes;
         }
       }
       await settle();
@@ -362,18 +359,30 @@ const nextGenerationName = (live: string, existing: readonly string[]): string =
   return `${base}-${Math.max(0, ...numbers) + 1}`;
 };
 
-const committedKey = (collection: string, id: string) => `${collection}\u0000${id}`;
+/** The writes of a live catch-up's last committed batch (see CaughtUp.generation). */
+interface LastCommit {
+  writes: readonly DocumentWrite[];
+}
 
-/** `generation`, answering `get` for the documents in `committed` from memory (see CaughtUp.generation). */
-const readingCommitted = (generation: Generation, committed: ReadonlyMap<string, unknown>): Generation => ({
-  name: generation.name,
-  get: (collection, id) => {
-    const key = committedKey(collection, id);
-    return committed.has(key) ? Promise.resolve(committed.get(key) ?? null) : generation.get(collection, id);
-  },
-  getMany: (collection, ids) => generation.getMany(collection, ids),
-  list: (query) => generation.list(query),
-  scan: (collection) => generation.scan(collection),
-  commit: (writes, checkpoints) => generation.commit(writes, checkpoints),
-  checkpoint: (projection) => generation.checkpoint(projection),
-});
+/**
+ * `generation`, answering `get` for the documents `writes` committed from memory (see CaughtUp.generation). Their
+ * map is made at the first `get`: most catch-ups (a webhook scan, a progress report) never read through it.
+ */
+const readingCommitted = (generation: Generation, writes: readonly DocumentWrite[]): Generation => {
+  let byKey: Map<string, unknown> | undefined;
+  const key = (collection: string, id: string) => `${collection}\u0000${id}`;
+  return {
+    name: generation.name,
+    get: (collection, id) => {
+      // Later writes of a batch replace earlier ones, as the commit applied them.
+      byKey ??= new Map(writes.map((w) => [key(w.collection, w.id), w.doc]));
+      const k = key(collection, id);
+      return byKey.has(k) ? Promise.resolve(byKey.get(k) ?? null) : generation.get(collection, id);
+    },
+    getMany: (collection, ids) => generation.getMany(collection, ids),
+    list: (query) => generation.list(query),
+    scan: (collection) => generation.scan(collection),
+    commit: (batch, checkpoints) => generation.commit(batch, checkpoints),
+    checkpoint: (projection) => generation.checkpoint(projection),
+  };
+};
