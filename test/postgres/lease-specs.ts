@@ -1,8 +1,11 @@
-import { createPool, PostgresLease, type Pool, type PoolClient } from '@kessai/adapters';
+import { createPool, PostgresLease, PostgresReadModelStore, readModelDeliveryState, type Pool, type PoolClient } from '@kessai/adapters';
 import { afterEach, expect, it } from 'vitest';
 import type { TestPostgres } from '../support/postgres.js';
 
-/** PostgresLease: one process at a time holds it, and it is freed when its holder's connection ends. */
+/**
+ * PostgresLease: one process at a time holds it, and it is freed when its holder's connection ends. And the webhook
+ * delivery state the lease holders share: where delivery begins is claimed once, by the first server to start.
+ */
 export const leaseSpecs = (db: () => TestPostgres): void => {
   const pools: Pool[] = [];
   const leases: PostgresLease[] = [];
@@ -66,6 +69,20 @@ export const leaseSpecs = (db: () => TestPostgres): void => {
     expect(taken).toBe(true);
     // The cut connection reported its end: a's next hold tries again, and finds the lease taken.
     expect(await a.hold()).toBe(false);
+  });
+
+  it('given four servers starting at once on fresh delivery state, then one claim decides where all of them begin', async () => {
+    const states = [11, 12, 13, 14].map((head) => {
+      const pool = createPool(db().url, { max: 2 });
+      pools.push(pool);
+      return { head, state: readModelDeliveryState(new PostgresReadModelStore({ pool, schema: db().schema }), 'deliveries-begin') };
+    });
+    // Each server has opened the generation and its connection first, so the claims race on the commit.
+    for (const { state } of states) expect((await state.load()).checkpoint).toBeNull();
+    const begun = await Promise.all(states.map(({ state, head }) => state.begin(head)));
+    expect(new Set(begun).size).toBe(1);
+    expect([11, 12, 13, 14]).toContain(begun[0]);
+    expect((await states[3]!.state.load()).checkpoint).toBe(begun[0]);
   });
 
   it('asks the server to probe the held connection soon, so a holder cut off by the network loses the lease in seconds', async () => {

@@ -254,6 +254,35 @@ describe('WebhookReactor with a lease (several servers on one store)', () => {
     expect(hook.received.map((r) => r.type)).toEqual(['token.created']);
   });
 
+  it('given a second server that starts later and takes the lease first, then it delivers from where the first server started', async () => {
+    // The first server starts and serves a command, but cannot take the lease (its database connection is failing).
+    const { kessai } = testModeKessai({ seed: 10 });
+    const state = readModelDeliveryState();
+    const hook = await endpoint();
+    const refused = { hold: () => Promise.resolve(false), release: () => Promise.resolve() };
+    await start(new WebhookReactor(kessai, merchants(hook.url), { ...fast, state, lease: refused }));
+    const token = await kessai.tokens.create(acme, tokenInput);
+    if (!token.ok) throw new Error('token');
+
+    const granted = { hold: () => Promise.resolve(true), release: () => Promise.resolve() };
+    const later = await start(new WebhookReactor(kessai, merchants(hook.url), { ...fast, state, lease: granted }));
+    await until('the later server holds the lease', () => later.holding);
+    later.nudge();
+    await until('the token\'s event delivered', () => hook.received.length >= 1);
+    expect(hook.received.map((r) => r.type)).toEqual(['token.created']);
+  });
+
+  it('given several servers starting at once on fresh state, then all begin where the first claim put the checkpoint', async () => {
+    const state = readModelDeliveryState();
+    const begun = await Promise.all([5, 9, 7].map((head) => state.begin(head)));
+    expect(new Set(begun).size).toBe(1);
+    expect([5, 9, 7]).toContain(begun[0]);
+    expect((await state.load()).checkpoint).toBe(begun[0]);
+    // Once deliveries moved the checkpoint on, a server starting later keeps it.
+    await state.save({ checkpoint: 40 });
+    expect(await state.begin(50)).toBe(40);
+  });
+
   it('given a reactor without the lease, it writes nothing and reads pending_webhooks from what the holder saved', async () => {
     const { kessai } = testModeKessai({ seed: 8 });
     const state = readModelDeliveryState();

@@ -100,11 +100,6 @@ export class WebhookReactor {
   /** Attempts under way, by record key and url, so a slow endpoint is not tried twice at once. */
   readonly #inFlight = new Set<string>();
   #checkpoint = 0;
-  /**
-   * Where a reactor with no saved checkpoint starts: the head when start() ran (or 0), read before its server takes
-   * requests. Read later, when the lease comes, it would pass over the events of the requests served meanwhile.
-   */
-  #startPosition = 0;
   #started: Promise<void> | null = null;
   #stopped = false;
   /** Aborts the deliveries under way when the reactor stops, so a slow endpoint does not hold up a shutdown. */
@@ -141,12 +136,16 @@ export class WebhookReactor {
   }
 
   /**
-   * Reads where a first start would begin (the head, before the server takes requests), loads the saved state (or
-   * starts a checkpoint there) and begins polling. Idempotent. With a lease, loading waits until it takes the lease.
+   * Saves where delivery begins unless a checkpoint is saved (the head now, before the server takes requests, or 0),
+   * loads the saved state and begins polling. Idempotent. With a lease, loading waits until it takes the lease.
+   *
+   * The beginning is saved by whichever server sharing the state starts first, not by the first to take the lease:
+   * a later server taking the lease first (the earlier one's database connection failing at that moment) would
+   * otherwise begin at its own, later head, and pass over the events of requests the earlier one served.
    */
   start(): Promise<void> {
     this.#started ??= (async () => {
-      if (this.#startFrom === 'head') this.#startPosition = await this.#events.headPosition();
+      await this.#state.begin(this.#startFrom === 'head' ? await this.#events.headPosition() : 0);
       if (this.#lease === null) {
         await this.#load();
         this.#holding = true;
@@ -156,13 +155,11 @@ export class WebhookReactor {
     return this.#started;
   }
 
-  /** The saved state, whole: the records and the checkpoint (started here when none was saved). Writes only when none was. */
+  /** The saved state, whole: the records and the checkpoint (saved by `start`, so there is one). */
   async #load(): Promise<void> {
     const checkpoint = await this.#readRecords();
-    if (checkpoint === null) {
-      this.#checkpoint = this.#startPosition;
-      await this.#state.save({ checkpoint: this.#checkpoint });
-    } else this.#checkpoint = checkpoint;
+    if (checkpoint === null) throw new Error('webhook delivery state has no checkpoint: it was cleared after this reactor started');
+    this.#checkpoint = checkpoint;
   }
 
   /** Replaces the records with the saved ones (all a reactor without the lease does, for `pending`); answers the saved checkpoint. */
