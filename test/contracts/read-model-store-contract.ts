@@ -39,6 +39,18 @@ export const readModelStoreContract = (
         expect(many.get('ch_2')).toEqual(chargeDoc('ch_2', 200));
       });
 
+      it('keeps every character of a document: control characters, separators, quotes, backslashes and non-ASCII text', async () => {
+        const text = 'a\u001eb\u001fc\u0001d\te\nf"g\\h 決済 🎌 \u2028';
+        const doc = { id: 'ch_text', description: text, metadata: { [text]: text }, list: [text, '', null] };
+        // Alone in a batch, beside other documents, and as updates that keep the index (three kinds of write).
+        await live.commit([{ collection: 'charges', id: 'ch_text', doc, index: { merchant: 'mer_a', created: 1, seq: 1, keys: {} } }], []);
+        expect(await live.get('charges', 'ch_text')).toEqual(doc);
+        await live.commit([charge('ch_1', { created: 100 }), { collection: 'charges', id: 'ch_text', doc: { ...doc, n: 2 }, index: null }, charge('ch_2', { created: 200 })], []);
+        expect(await live.get('charges', 'ch_text')).toEqual({ ...doc, n: 2 });
+        expect(await live.get('charges', 'ch_2')).toEqual(chargeDoc('ch_2', 200));
+        expect((await live.list({ ...defaultQuery, merchant: 'mer_a' })).data).toContainEqual({ ...doc, n: 2 });
+      });
+
       it('a later write to the same id replaces the document', async () => {
         await live.commit([charge('ch_1', { created: 100 })], []);
         await live.commit([charge('ch_1', { created: 100, amount: 500 })], []);

@@ -1,4 +1,4 @@
-import { InvalidHistoryError, PostgresEventStore } from '@kessai/adapters';
+import { createPool, InvalidHistoryError, migrate, PostgresEventStore, PostgresReadModelStore, testModeKessai } from '@kessai/adapters';
 import { isWrongExpectedRevision, unsafeId, type EventToAppend, type ExpectedRevision, type StoredEvent } from '@kessai/domain';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { TestPostgres } from '../support/postgres.js';
@@ -60,24 +60,101 @@ export const postgresEventStoreSpecs = (db: () => TestPostgres): void => {
     });
   });
 
-  describe('given an older transaction still open elsewhere on the server', () => {
+  describe('given an older event-writing transaction still open', () => {
     it('the appending instance waits until its own append is in view; another instance does not see it yet', async () => {
       const client = await db().pool.connect();
       try {
         await client.query('BEGIN');
-        await client.query('SELECT pg_current_xact_id()');
+        await store.appendWithin(client, [{ stream: 'held', expected: 'no_stream', events: [event('held')] }]);
         await store.append({ stream: 'mine', expected: 'no_stream', events: [event('mine')] });
         const impatient = new PostgresEventStore({ pool: db().pool, schema: db().schema, readYourWritesTimeoutMs: 0 });
         expect(await impatient.readAll({ limit: 10 })).toEqual([]);
         const started = Date.now();
         setTimeout(() => void client.query('COMMIT'), 100);
-        expect((await store.readAll({ limit: 10 })).map(idOf)).toEqual(['mine']);
+        expect((await store.readAll({ limit: 10 })).map(idOf)).toEqual(['held', 'mine']);
         expect(Date.now() - started).toBeGreaterThanOrEqual(90);
-        expect(await store.headPosition()).toBe(1);
+        expect(await store.headPosition()).toBe(2);
       } finally {
         await client.query('ROLLBACK').catch(() => undefined);
         client.release();
       }
+    });
+  });
+
+  describe('given older transactions open on the server that write no events of this schema', () => {
+    /** A transaction with an id, left open: in another database, or one that wrote another kessai schema's events. */
+    const heldOpen = async (how: 'another database' | 'another schema') => {
+      if (how === 'another database') {
+        const pool = createPool(db().url.replace(/\/[^/?]+(\?|$)/, '/postgres$1'), { max: 1 });
+        const other = await pool.connect();
+        await other.query('BEGIN');
+        await other.query('SELECT pg_current_xact_id()');
+        return async () => {
+          await other.query('ROLLBACK');
+          other.release();
+          await pool.end();
+        };
+      }
+      const otherSchema = `${db().schema}_other`;
+      await migrate(db().pool, { schema: otherSchema });
+      const elsewhere = new PostgresEventStore({ pool: db().pool, schema: otherSchema });
+      const client = await db().pool.connect();
+      await client.query('BEGIN');
+      await elsewhere.appendWithin(client, [{ stream: 'elsewhere', expected: 'any', events: [event('elsewhere')] }]);
+      return async () => {
+        await client.query('ROLLBACK');
+        client.release();
+        await db().pool.query(`DROP SCHEMA "${otherSchema}" CASCADE`);
+      };
+    };
+
+    it.each(['another database', 'another schema'] as const)('they hold no reader back (%s): every instance sees a new append at once', async (how) => {
+      const release = await heldOpen(how);
+      try {
+        const started = Date.now();
+        await store.append({ stream: 'mine', expected: 'no_stream', events: [event('mine')] });
+        const other = new PostgresEventStore({ pool: db().pool, schema: db().schema, readYourWritesTimeoutMs: 0 });
+        expect((await other.readAll({ limit: 10 })).map(idOf)).toEqual(['mine']);
+        expect(await other.headPosition()).toBe(1);
+        expect((await store.readAll({ limit: 10 })).map(idOf)).toEqual(['mine']);
+        // Before, the appending instance waited its 5 s for its own event, then answered without it.
+        expect(Date.now() - started).toBeLessThan(1_000);
+      } finally {
+        await release();
+      }
+    });
+
+    it('a token created through kessai meanwhile is answered at once, as created (it was "No such token" after 5 s)', async () => {
+      const release = await heldOpen('another database');
+      try {
+        const { kessai } = testModeKessai({ seed: 4, events: store, readModels: new PostgresReadModelStore({ pool: db().pool, schema: db().schema }) });
+        const started = Date.now();
+        const token = await kessai.tokens.create(merchant, { card: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' } });
+        expect(Date.now() - started).toBeLessThan(1_000);
+        expect(token.ok && { object: token.value.object, used: token.value.used, cvc_check: token.value.card.cvc_check }).toEqual({
+          object: 'token',
+          used: false,
+          cvc_check: 'passed',
+        });
+      } finally {
+        await release();
+      }
+    });
+
+    it('a read under REPEATABLE READ keeps the server-wide horizon: its one snapshot predates the look at the locks', async () => {
+      const release = await heldOpen('another database');
+      const client = await db().pool.connect();
+      try {
+        await store.append({ stream: 'mine', expected: 'no_stream', events: [event('mine')] });
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+        const { rows } = await client.query<{ head: string }>(`SELECT "${db().schema}".head_position() AS head`);
+        expect(rows[0]!.head).toBe('0');
+      } finally {
+        await client.query('ROLLBACK');
+        client.release();
+        await release();
+      }
+      expect(await store.headPosition()).toBe(1);
     });
   });
 

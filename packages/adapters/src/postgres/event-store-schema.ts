@@ -19,7 +19,8 @@ import { ident } from './sql.js';
  * position order are the same order, the set of events below the horizon is always a prefix of the log in position
  * order, and a checkpoint (the last position read) can never pass an event that will commit later. Commits still run
  * concurrently: a transaction held open after its insert delays what readers see, and blocks writers of its own
- * streams only. The horizon is server-wide: any long transaction on the server holds readers back while it runs.
+ * streams only. (Migration 7 narrows the horizon to the oldest running transaction that writes this schema's
+ * events, so other transactions on the server hold no reader back: read-horizon.ts.)
  *
  * For that to hold, no event-writing transaction may have a transaction id before it enters the section; the
  * functions refuse to run in one that has (`pg_current_xact_id_if_assigned()`). Conflicts are found before the
@@ -181,7 +182,10 @@ $fn$;
 };
 
 /** The key of the positions section, for callers that hold it for a whole transaction (imports). */
-export const sectionLockSql = (schema: string): string => `hashtext(${literal(`kessai:${schema}:positions`)}), 0`;
+export const sectionLockSql = (schema: string): string => `${sectionLockClassSql(schema)}, 0`;
+
+/** The class (first half) of the section's key. */
+export const sectionLockClassSql = (schema: string): string => `hashtext(${literal(`kessai:${schema}:positions`)})`;
 
 /** The class of the per-stream advisory locks (the object is the stream name's hash). */
 export const streamLockClassSql = (schema: string): string => `hashtext(${literal(`kessai:${schema}:stream`)})`;

@@ -62,12 +62,12 @@ interface AppendRow {
  * The PostgreSQL event store. An append is one statement (`append_events`, or `append_event` for one event to one
  * stream; see event-store-schema.ts for why it is a function and how it keeps global reads gap-free; appends made
  * concurrently through one store may share a statement, see AppendQueue); `readAll` and `headPosition` only show
- * events whose transaction is older than every transaction still running, which is always a prefix of the log.
+ * events whose transaction is older than every transaction still running that writes this schema's events, which
+ * is always a prefix of the log (read-horizon.ts).
  *
- * That horizon is server-wide: while any older transaction on the server is still running (another application's
- * too), new events stay out of view. So that a caller can read what it has just written (a command followed by an
- * inline catch-up), `readAll` and `headPosition` wait, briefly and with back-off, until the highest position this
- * instance appended itself is in view; after `readYourWritesTimeoutMs` they answer with what is visible, which is
+ * While an older event writer is still running, new events stay out of view. So that a caller can read what it
+ * has just written (a command followed by an inline catch-up), `readAll` and `headPosition` wait, briefly and with
+ * back-off, until the highest position this instance appended itself is in view; after `readYourWritesTimeoutMs` they answer with what is visible, which is
  * still gap-free, only older. Events appended through `appendWithin` are not waited for (their commit is the
  * caller's).
  */
@@ -342,9 +342,6 @@ const expectedCode = (expected: ExpectedRevision): number => {
 
 const statements = (schema: string) => {
   const s = ident(schema);
-  // The horizon as a one-time subquery: pg_current_snapshot() is only STABLE, and a bare call in the WHERE clause
-  // would be evaluated row by row.
-  const horizon = '(SELECT pg_snapshot_xmin(pg_current_snapshot()))';
   return {
     // The two append calls are prepared (parsed once per connection): a function call's plan is the same at any
     // table size. The reads are planned at each call: a prepared statement's cached plan outlives the table's
@@ -354,9 +351,9 @@ const statements = (schema: string) => {
     append: `SELECT conflict, actual, bases, first_position FROM ${s}.append_events($1::text[], $2::bigint[], $3::integer[], $4::jsonb, $5::timestamptz)`,
     appendOneName: preparedName(schema, 'es_append_one'),
     appendOne: `SELECT conflict, head, event_position FROM ${s}.append_event($1::text, $2::bigint, $3::text, $4::integer, $5::jsonb, $6::jsonb, $7::timestamptz)`,
-    readAll: `SELECT ${EVENT_COLUMNS} FROM ${s}.events
-      WHERE position > $1 AND transaction_id < ${horizon} ORDER BY position LIMIT $2`,
-    head: `SELECT position FROM ${s}.events WHERE transaction_id < ${horizon} ORDER BY position DESC LIMIT 1`,
+    // Below the horizon of this schema's event writers (migration 7, read-horizon.ts).
+    readAll: `SELECT ${EVENT_COLUMNS} FROM ${s}.read_events($1::bigint, $2::integer)`,
+    head: `SELECT ${s}.head_position() AS position`,
     readStreamForwards: `SELECT ${EVENT_COLUMNS} FROM ${s}.events
       WHERE stream = $1 AND ($2::bigint IS NULL OR revision >= $2) AND ($3::bigint IS NULL OR revision <= $3)
       ORDER BY revision LIMIT $4`,

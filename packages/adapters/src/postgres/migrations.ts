@@ -4,6 +4,7 @@ import { appendFunctionMigration } from './append-function.js';
 import { cardVaultMigration } from './card-vault-schema.js';
 import { eventStoreMigration } from './event-store-schema.js';
 import { idempotencyMigration } from './idempotency-schema.js';
+import { readHorizonMigration } from './read-horizon.js';
 import { readModelMigration } from './read-model-schema.js';
 import { checkSchemaName, DEFAULT_SCHEMA, ident } from './sql.js';
 
@@ -22,6 +23,7 @@ export const migrations: readonly Migration[] = [
   { version: 4, name: 'cheaper append_events', sql: appendFunctionMigration },
   { version: 5, name: 'idempotency keys', sql: idempotencyMigration },
   { version: 6, name: 'append_event for one event', sql: appendEventFunctionMigration },
+  { version: 7, name: 'read horizon of this schema\'s writers', sql: readHorizonMigration },
 ];
 
 export interface MigrateOptions {
