@@ -4,7 +4,8 @@
  * 2. a testcontainers PostgreSQL container, when a container runtime answers;
  * 3. `postgres://postgres@127.0.0.1:5432/test` (the development machines' server).
  * When none is reachable the tests are skipped with the reason printed, or fail when `KESSAI_REQUIRE_PG=1`.
- * Each test file gets its own schema (random suffix), dropped after its tests.
+ * Each test file gets its own schema (random suffix), dropped after its tests. A container is started before the
+ * file's first test and stopped after its last, so a filtered run (`vitest -t`) that skips the whole file starts none.
  */
 import { randomBytes } from 'node:crypto';
 import { connectPostgres, createPool, migrate, postgresUrlFromEnv, type Pool, type PostgresConnection } from '@kessai/adapters';
@@ -29,9 +30,9 @@ export type PostgresForTests =
   | { readonly available: false; readonly reason: string };
 
 interface Server {
-  readonly url: string;
   readonly origin: string;
-  readonly stop?: () => Promise<void>;
+  /** Brings the server up (a container starts here) and answers where it is. */
+  readonly open: () => Promise<{ readonly url: string; readonly stop?: () => Promise<void> }>;
 }
 
 /** The server of an available result; throws the skip reason otherwise (for use inside skipped-if-absent suites). */
@@ -52,13 +53,15 @@ export const postgresForTests = async (label: string): Promise<PostgresForTests>
   // The schema is made before the file's first test and dropped after its last, both as hooks: a run whose filter
   // (`vitest -t`) skips every test of the file skips both, instead of making a schema nothing drops.
   let connection: PostgresConnection | undefined;
+  let server: Awaited<ReturnType<Server['open']>> | undefined;
   const opened = (): PostgresConnection => {
     if (connection === undefined) throw new Error(`The ${label} schema is made before the file's first test; it is not there yet`);
     return connection;
   };
   beforeAll(async () => {
-    connection = await connectPostgres(found.url, { schema, max: 12, connectionTimeoutMillis: 10_000 });
-  });
+    server = await found.open();
+    connection = await connectPostgres(server.url, { schema, max: 12, connectionTimeoutMillis: 10_000 });
+  }, 120_000);
   afterAll(async () => {
     if (connection !== undefined) {
       const { pool } = connection;
@@ -69,12 +72,15 @@ export const postgresForTests = async (label: string): Promise<PostgresForTests>
         .catch((e: unknown) => console.warn(`[kessai] could not drop test schema ${schema}: ${firstLine(e)}`));
       await connection.close();
     }
-    await found.stop?.();
+    await server?.stop?.();
   });
   return {
     available: true,
     db: {
-      url: found.url,
+      get url() {
+        opened();
+        return (server as NonNullable<typeof server>).url;
+      },
       origin: found.origin,
       get pool() {
         return opened().pool;
@@ -94,29 +100,39 @@ const findServer = async (): Promise<Server | string> => {
   const fromEnv = postgresUrlFromEnv();
   if (fromEnv !== undefined) {
     const answer = await reachable(fromEnv);
-    return answer === true ? { url: fromEnv, origin: 'KESSAI_PG_URL / DATABASE_URL' } : `KESSAI_PG_URL / DATABASE_URL is set but not reachable (${answer})`;
+    return answer === true
+      ? { origin: 'KESSAI_PG_URL / DATABASE_URL', open: () => Promise.resolve({ url: fromEnv }) }
+      : `KESSAI_PG_URL / DATABASE_URL is set but not reachable (${answer})`;
   }
-  const container = await startContainer();
-  if (typeof container !== 'string') return container;
+  const runtime = await containerRuntime();
+  if (runtime === true) return { origin: 'testcontainers postgres:15-alpine', open: startContainer };
   const local = await reachable(LOCAL_POSTGRES_URL);
-  if (local === true) return { url: LOCAL_POSTGRES_URL, origin: `${LOCAL_POSTGRES_URL} (${container})` };
-  return `KESSAI_PG_URL and DATABASE_URL are not set, ${container}, and ${LOCAL_POSTGRES_URL} is not reachable (${local})`;
+  if (local === true) return { origin: `${LOCAL_POSTGRES_URL} (${runtime})`, open: () => Promise.resolve({ url: LOCAL_POSTGRES_URL }) };
+  return `KESSAI_PG_URL and DATABASE_URL are not set, ${runtime}, and ${LOCAL_POSTGRES_URL} is not reachable (${local})`;
 };
 
 /** testcontainers 11 throws when it finds no runtime; that is the quiet, quick check (no Docker socket: ~0.3 s). */
-const startContainer = async (): Promise<Server | string> => {
+const containerRuntime = async (): Promise<true | string> => {
   try {
     const { getContainerRuntimeClient } = await import('testcontainers');
     await getContainerRuntimeClient();
+    return true;
   } catch (e) {
     return `no container runtime (${firstLine(e)})`;
   }
+};
+
+/** Starts the container; if it does not start, the local server when it answers, else the failure of the file's tests. */
+const startContainer = async (): Promise<{ readonly url: string; readonly stop?: () => Promise<void> }> => {
   try {
     const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
     const container = await new PostgreSqlContainer('postgres:15-alpine').start();
-    return { url: container.getConnectionUri(), origin: 'testcontainers postgres:15-alpine', stop: async () => void (await container.stop()) };
+    return { url: container.getConnectionUri(), stop: async () => void (await container.stop()) };
   } catch (e) {
-    return `a container runtime answered but PostgreSQL did not start (${firstLine(e)})`;
+    const failed = `a container runtime answered but PostgreSQL did not start (${firstLine(e)})`;
+    if ((await reachable(LOCAL_POSTGRES_URL)) !== true) throw new Error(`${failed}, and ${LOCAL_POSTGRES_URL} is not reachable`);
+    console.warn(`[kessai] ${failed}: using ${LOCAL_POSTGRES_URL}`);
+    return { url: LOCAL_POSTGRES_URL };
   }
 };
 
