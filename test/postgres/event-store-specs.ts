@@ -141,6 +141,29 @@ export const postgresEventStoreSpecs = (db: () => TestPostgres): void => {
       }
     });
 
+    it('the horizon is the id of the oldest event writer of this schema still running, and passes older ids of others', async () => {
+      const horizon = async () => BigInt((await db().pool.query<{ h: string }>(`SELECT "${db().schema}".events_horizon()::text AS h`)).rows[0]!.h);
+      // Older: a transaction of another database with an id. Younger: an append of this schema, not committed.
+      const release = await heldOpen('another database');
+      const writer = await db().pool.connect();
+      try {
+        await writer.query('BEGIN');
+        await store.appendWithin(writer, [{ stream: 'held', expected: 'no_stream', events: [event('held')] }]);
+        const writerId = BigInt((await writer.query<{ x: string }>('SELECT pg_current_xact_id()::text AS x')).rows[0]!.x);
+        // A later append commits, so every snapshot from now on lists the writer among the running ids.
+        await store.append({ stream: 'later', expected: 'no_stream', events: [event('later')] });
+        expect(await horizon()).toBe(writerId);
+        await writer.query('COMMIT');
+        // The older transaction of the other database still runs, below the writer's id: it holds nothing back.
+        expect(await horizon()).toBeGreaterThan(writerId);
+        expect((await store.readAll({ limit: 10 })).map(idOf)).toEqual(['held', 'later']);
+      } finally {
+        await writer.query('ROLLBACK').catch(() => undefined);
+        writer.release();
+        await release();
+      }
+    });
+
     it('a read under REPEATABLE READ keeps the server-wide horizon: its one snapshot predates the look at the locks', async () => {
       const release = await heldOpen('another database');
       const client = await db().pool.connect();

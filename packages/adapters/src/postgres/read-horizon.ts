@@ -18,13 +18,15 @@ import { ident } from './sql.js';
  *
  * Why it is exact, in the order the steps run:
  * 1. one query takes a snapshot S, then reads the lock table at T (after S);
- * 2. the horizon H is the smallest id running in S whose transaction held an event writer's lock at T, else S's xmax;
+ * 2. the horizon H is the smallest id S lists as running (those below S's xmax) whose transaction held an event
+ *    writer's lock at T, else S's xmax;
  * 3. the events are read by a later query, with a snapshot R taken after T (a VOLATILE function's queries each take
  *    a fresh snapshot under READ COMMITTED).
  * An event writer with an id below H got it before S (ids below S's xmax were handed out before S). Had it still been
  * running at T it would have held its locks then, and H would not be above its id. So it had finished before T: its
  * events are committed and visible in R, or rolled back (a commit is visible before its locks are released). Writers
- * that get an id after S have one at or above S's xmax, so at or above H. Since transaction-id order is position
+ * with an id at or above S's xmax (those that got it after S, and those S does not list because no later transaction
+ * had finished yet) are at or above H. Since transaction-id order is position
  * order, the events below H are a prefix of the log, as before.
  *
  * Under REPEATABLE READ or SERIALIZABLE every query of a transaction shares its first snapshot, so R could come before
