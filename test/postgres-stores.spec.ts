@@ -29,6 +29,11 @@ describe.skipIf(!pg.available)('PostgreSQL', () => {
     await db().reset();
     return { store: new PostgresReadModelStore({ pool: db().pool, schema: db().schema }) };
   });
+  // The projections' setting (connection.kessaiStores): commits that do not wait for the disk keep every rule.
+  readModelStoreContract('postgres, asynchronous commits', async () => {
+    await db().reset();
+    return { store: new PostgresReadModelStore({ pool: db().pool, schema: db().schema, synchronousCommit: false }) };
+  });
   idempotencyStoreContract('postgres', async ({ staleAfterMs }) => {
     await db().reset();
     return new PostgresIdempotencyStore({ pool: db().pool, schema: db().schema, secret: 'an idempotency secret of 32 byte', staleAfterMs });

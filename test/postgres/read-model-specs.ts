@@ -1,5 +1,5 @@
-import { MemoryReadModelStore, PostgresReadModelStore, SeededRandom } from '@kessai/adapters';
-import type { DocumentWrite, Generation } from '@kessai/projections';
+import { connectPostgres, createPool, MemoryReadModelStore, PostgresReadModelStore, SeededRandom } from '@kessai/adapters';
+import type { DocumentWrite, Generation, ReadModelStore } from '@kessai/projections';
 import { beforeEach, expect, it } from 'vitest';
 import type { TestPostgres } from '../support/postgres.js';
 import { diffAll } from '../support/postgres-workload.js';
@@ -76,5 +76,35 @@ export const readModelSpecs = (db: () => TestPostgres): void => {
     await store.activate('next');
     expect(await indexes(next)).toBe(3);
     expect((await (await store.active()).list(query)).data).toEqual([{ id: 'ch_1' }]);
+  });
+
+  it("kessaiStores' read models commit without waiting for the disk; a store made alone waits, as the delivery state must", async () => {
+    // Every statement sent on the pool's connections, as the server gets it.
+    const sent: string[] = [];
+    const pool = createPool(db().url, { max: 2 });
+    pool.on('connect', (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        const [config] = args;
+        sent.push(typeof config === 'string' ? config : (config as { text: string }).text);
+        return query(...args);
+      };
+    });
+    try {
+      const connection = await connectPostgres(pool, { schema: db().schema });
+      const keys = { encryptionKey: 'c3'.repeat(32), fingerprintSecret: 'a fingerprint secret for tests' };
+      /** How many of a runner's commit and a plain commit turn synchronous_commit off. */
+      const asynchronousCommits = async (readModels: ReadModelStore, projection: string) => {
+        const generation = await readModels.active();
+        sent.length = 0;
+        await generation.commit([{ collection: 'charges', id: `${projection}/ch_1`, doc: { id: 'ch_1' }, index: null }], [{ projection, position: 1, from: 0 }]);
+        await generation.commit([{ collection: 'charges', id: `${projection}/ch_2`, doc: { id: 'ch_2' }, index: null }], []);
+        return sent.filter((text) => /set_config\('synchronous_commit', 'off', true\)/.test(text)).length;
+      };
+      expect(await asynchronousCommits(connection.kessaiStores(keys).readModels, 'derived')).toBe(2);
+      expect(await asynchronousCommits(connection.readModelStore(), 'durable')).toBe(0);
+    } finally {
+      await pool.end();
+    }
   });
 };

@@ -40,7 +40,8 @@ export interface PostgresConnection {
   readonly pool: pg.Pool;
   readonly schema: string;
   eventStore(options?: { readonly clock?: Clock }): PostgresEventStore;
-  readModelStore(): PostgresReadModelStore;
+  /** `synchronousCommit` as in PostgresReadModelStoreOptions (default true). */
+  readModelStore(options?: { readonly synchronousCommit?: boolean }): PostgresReadModelStore;
   cardVault(keys: VaultKeys): PostgresCardVault;
   idempotencyStore(options: Omit<PostgresIdempotencyStoreOptions, 'pool' | 'schema'>): PostgresIdempotencyStore;
   /**
@@ -73,7 +74,7 @@ export const connectPostgres = async (source?: string | pg.Pool, options: Connec
     pool,
     schema,
     eventStore: (opts = {}) => new PostgresEventStore({ pool, schema, ...opts }),
-    readModelStore: () => new PostgresReadModelStore({ pool, schema }),
+    readModelStore: (opts = {}) => new PostgresReadModelStore({ pool, schema, ...opts }),
     cardVault: (keys) => new PostgresCardVault({ pool, schema, ...keys }),
     idempotencyStore: (opts) => new PostgresIdempotencyStore({ pool, schema, ...opts }),
     kessaiStores: (keys, opts = {}) => {
@@ -81,7 +82,8 @@ export const connectPostgres = async (source?: string | pg.Pool, options: Connec
       const vault = new PostgresCardVault({ pool, schema, ...keys });
       return {
         events,
-        readModels: new PostgresReadModelStore({ pool, schema }),
+        // Derived from the events: a commit lost in a crash is made again by the next catch-up (see the option).
+        readModels: new PostgresReadModelStore({ pool, schema, synchronousCommit: false }),
         vault,
         cardsWithEvents: new PostgresCardsWithEvents(events, vault),
         idempotency: new PostgresIdempotencyStore({ pool, schema, secret: idempotencySecretFrom(keys.fingerprintSecret) }),

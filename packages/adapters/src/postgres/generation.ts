@@ -20,12 +20,15 @@ export class PostgresGeneration implements Generation {
   readonly #pool: Pool;
   readonly #id: number;
   readonly #sql: ReturnType<typeof statements>;
+  readonly #synchronousCommit: boolean;
 
-  constructor(pool: Pool, schema: string, id: number, name: string) {
+  /** `synchronousCommit`: see PostgresReadModelStoreOptions. */
+  constructor(pool: Pool, schema: string, id: number, name: string, synchronousCommit = true) {
     this.#pool = pool;
     this.#id = id;
     this.name = name;
-    this.#sql = statements(schema, id);
+    this.#synchronousCommit = synchronousCommit;
+    this.#sql = statements(schema, id, synchronousCommit);
   }
 
   async get(collection: string, id: string): Promise<unknown | null> {
@@ -86,6 +89,7 @@ export class PostgresGeneration implements Generation {
     const only = positions.length === 1 ? positions[0]! : undefined;
     if (only?.from !== undefined) return this.#commitOneStatement(changes, only.projection, only.from, only.position);
     await inTransaction(this.#pool, async (client) => {
+      if (!this.#synchronousCommit) await client.query(ASYNCHRONOUS_COMMIT);
       // Checked checkpoints first: their row lock makes a second runner committing the same events wait here,
       // then find the checkpoint moved, before it writes any document.
       for (const { projection, position, from } of positions) if (from !== undefined) await this.#moveCheckpoint(client, projection, from, position);
@@ -207,7 +211,10 @@ const changeValues = (changes: readonly DocumentChange[]): string[] => {
  */
 type Statement = string | { readonly name: string; readonly text: string };
 
-const statements = (schema: string, id: number) => {
+/** For this transaction only: its commit returns before its WAL reaches the disk (see PostgresReadModelStoreOptions). */
+const ASYNCHRONOUS_COMMIT = "SELECT set_config('synchronous_commit', 'off', true)";
+
+const statements = (schema: string, id: number, synchronousCommit: boolean) => {
   const table = documentsTable(schema, id);
   const checkpoints = `${ident(schema)}.rm_checkpoints`;
   const prepared = (statement: string, text: string) => ({ name: preparedName(schema, `g${id}_${statement}`), text });
@@ -242,7 +249,7 @@ const statements = (schema: string, id: number) => {
         WHERE EXISTS (SELECT 1 FROM ok)
         ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc
       )
-      SELECT EXISTS (SELECT 1 FROM ok) AS moved`,
+      SELECT EXISTS (SELECT 1 FROM ok) AS moved${synchronousCommit ? '' : ", set_config('synchronous_commit', 'off', true) AS asynchronous"}`,
     table,
     get: `SELECT doc FROM ${table} WHERE collection = $1 AND id = $2`,
     // A join on the ids, not `id = ANY (...)`: a generation being rebuilt has no statistics yet, and the planner

@@ -9,6 +9,15 @@ export interface PostgresReadModelStoreOptions {
   readonly pool: Pool;
   /** Where `migrate` created the tables. Default `kessai`. */
   readonly schema?: string;
+  /**
+   * Whether a commit of documents waits for its WAL to reach the disk (default true). The projections' documents
+   * and checkpoints are derived from the events: with `false`, a server crash can lose the last commits (at most
+   * three times `wal_writer_delay`, 0.6 s by default), always whole, documents with their checkpoint, and the next
+   * catch-up makes them again from the events, the same. Commands then wait for one flush (their events'), not two.
+   * `connection.kessaiStores()` sets it for the read models. Keep it true for a store holding state that is not
+   * derived from events, such as the webhook delivery state. Switching the live generation always waits.
+   */
+  readonly synchronousCommit?: boolean;
 }
 
 /**
@@ -20,9 +29,11 @@ export class PostgresReadModelStore implements ReadModelStore {
   readonly schema: string;
   readonly #pool: Pool;
   readonly #sql: ReturnType<typeof statements>;
+  readonly #synchronousCommit: boolean;
 
   constructor(options: PostgresReadModelStoreOptions) {
     this.#pool = options.pool;
+    this.#synchronousCommit = options.synchronousCommit ?? true;
     this.schema = checkSchemaName(options.schema ?? DEFAULT_SCHEMA);
     this.#sql = statements(this.schema);
   }
@@ -120,7 +131,7 @@ export class PostgresReadModelStore implements ReadModelStore {
   }
 
   #handle({ id, name }: { readonly id: number; readonly name: string }): Generation {
-    return new PostgresGeneration(this.#pool, this.schema, id, name);
+    return new PostgresGeneration(this.#pool, this.schema, id, name, this.#synchronousCommit);
   }
 }
 
