@@ -2,12 +2,12 @@
  * Where a PostgreSQL command's time goes, for planning the command path (not a target of its own):
  *   1. sequential token creates through the embedded Kessai facade on PostgreSQL, each store call timed
  *      (wrapped, so nested calls count in both: `runner.catchUpLive` includes its `readAll`, `headPosition` and
- *      `readModels.active`);
+ *      `readModels.active`), then as many charges of customers (50 customers with a card, charged in turn);
  *   2. the event store's own cost per append: `store.append` against the statement it sends (`append_event`, one
  *      event to one stream) sent raw, in alternation, so that the disk's drift from minute to minute falls on both
  *      alike.
  *
- *   node --import tsx bench/pg-command-phases.ts [--creates 300] [--appends 3000]
+ *   node --import tsx bench/pg-command-phases.ts [--creates 300] [--appends 3000] [--charges 300]
  *
  * Uses a fresh schema in the server's `test` database (KESSAI_PG_URL when set), dropped at the end.
  */
@@ -22,6 +22,7 @@ const flag = (name: string, fallback: number) => {
 };
 const creates = flag('creates', 300);
 const appends = flag('appends', 3000);
+const charges = flag('charges', 300);
 const url = process.env['KESSAI_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const schema = `kessai_bench_phases_${process.pid}`;
 const pg = await connectPostgres(url, { schema });
@@ -68,6 +69,25 @@ try {
   console.log(`token create: ${perCreate.toFixed(2)} ms each over ${creates}; per create, ms (calls):`);
   for (const [k, v] of Object.entries(phases)) console.log(`  ${k.padEnd(22)} ${String(v).padEnd(5)} (${((calls[k] ?? 0) / creates).toFixed(1)})`);
 
+  // 1b. Charges of customers (card=the customer's default card), the same store calls timed.
+  const customerIds: string[] = [];
+  for (let i = 0; i < 50; i++) {
+    const token = await create();
+    if (!token.ok) throw new Error('token');
+    const customer = await kessai.customers.create(merchant, { card: token.value.id });
+    if (!customer.ok) throw new Error('customer');
+    customerIds.push(customer.value.id);
+  }
+  const charge = (i: number) => kessai.charges.create(merchant, { amount: 1000, currency: 'jpy', customer: customerIds[i % customerIds.length]! });
+  for (let i = 0; i < 20; i++) await charge(i);
+  for (const key of Object.keys(spent)) spent[key] = calls[key] = 0;
+  const chargesStarted = performance.now();
+  for (let i = 0; i < charges; i++) if (!(await charge(i)).ok) throw new Error('charge');
+  const perCharge = (performance.now() - chargesStarted) / charges;
+  const chargePhases = Object.fromEntries(Object.entries(spent).map(([k, v]) => [k, Number((v / charges).toFixed(2))]));
+  console.log(`charge of a customer: ${perCharge.toFixed(2)} ms each over ${charges}; per charge, ms (calls):`);
+  for (const [k, v] of Object.entries(chargePhases)) console.log(`  ${k.padEnd(22)} ${String(v).padEnd(5)} (${((calls[k] ?? 0) / charges).toFixed(1)})`);
+
   // 2. The store's cost per append, beside the raw statement.
   const store = pg.eventStore();
   const text = `SELECT conflict, head, event_position FROM "${schema}".append_event($1::text, $2::bigint, $3::text, $4::integer, $5::jsonb, $6::jsonb, $7::timestamptz)`;
@@ -97,6 +117,10 @@ try {
       creates,
       tokenCreateMs: Number(perCreate.toFixed(2)),
       phasesMs: phases,
+      charges,
+      chargeMs: Number(perCharge.toFixed(2)),
+      chargePhasesMs: chargePhases,
+      chargeCalls: Object.fromEntries(Object.entries(calls).map(([k, v]) => [k, Number((v / charges).toFixed(2))])),
       appends,
       storeAppendUs: Math.round(storeUs),
       rawAppendUs: Math.round(rawUs),
