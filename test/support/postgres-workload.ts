@@ -36,7 +36,7 @@ export const listsOf = async (generation: Generation, merchants: readonly string
     return docs;
   };
   for (const merchant of merchants) {
-    for (const collection of [collections.tokens, collections.cards, collections.customers, collections.charges, collections.events, collections.lineage])
+    for (const collection of [collections.tokens, collections.cards, collections.customers, collections.charges, collections.events, collections.lineage, collections.lineageParts])
       await all(`${merchant} ${collection}`, { collection, merchant });
     const customers = (out[`${merchant} ${collections.customers}`] ?? []) as { id: string }[];
     for (const { id } of customers.slice(0, 10)) {

@@ -1,7 +1,7 @@
 import type { CvcCheck } from '@kessai/domain';
 import type { Generation } from '../read-model-store.js';
 import { collections } from '../views/collections.js';
-import type { Lineage } from '../views/lineage.js';
+import { readLineage, type LineageDocument } from '../views/lineage.js';
 import { incidentPaths, type IncidentPath } from './paths.js';
 
 export interface ImpactOptions {
@@ -93,16 +93,16 @@ export const incidentImpact = async (generation: Generation, options: ImpactOpti
   for await (const [key, doc] of generation.scan(collections.lineage)) {
     const { merchant } = splitKey(key);
     if (options.merchant !== undefined && merchant !== options.merchant) continue;
-    const lineage = doc as Lineage;
+    const document = doc as LineageDocument;
     const verdict: TokenVerdict = {
       merchant,
-      token: lineage.token,
-      createdAt: lineage.createdAt,
-      check: lineage.cvc.check,
-      supplied: lineage.cvc.supplied,
-      verifier: lineage.cvc.verifier === null ? null : `${lineage.cvc.verifier.name}@${lineage.cvc.verifier.version}`,
-      inWindow: window !== null && lineage.createdAt >= window.from && lineage.createdAt < window.to,
-      signature: lineage.cvc.supplied === true && lineage.cvc.check === 'unchecked',
+      token: document.token,
+      createdAt: document.createdAt,
+      check: document.cvc.check,
+      supplied: document.cvc.supplied,
+      verifier: document.cvc.verifier === null ? null : `${document.cvc.verifier.name}@${document.cvc.verifier.version}`,
+      inWindow: window !== null && document.createdAt >= window.from && document.createdAt < window.to,
+      signature: document.cvc.supplied === true && document.cvc.check === 'unchecked',
     };
     tokens.push(verdict);
     const s = section(merchant);
@@ -121,6 +121,8 @@ export const incidentImpact = async (generation: Generation, options: ImpactOpti
     const affected = by === 'signature' ? verdict.signature : verdict.inWindow;
     if (!affected) continue;
     s.affected++;
+    // Only an affected token's lineage is read whole (its sealed parts, if any, in one read).
+    const lineage = await readLineage(generation, document);
 
     const add = (path: IncidentPath, object: ImpactedObject['object'], id: string, present: boolean, calls?: readonly string[]) => {
       const key = `${path}/${id}`;

@@ -37,4 +37,5 @@ export const reportedCollections = [
   collections.charges,
   collections.events,
   collections.lineage,
+  collections.lineageParts,
 ] as const;

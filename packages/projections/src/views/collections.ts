@@ -6,6 +6,8 @@ export const collections = {
   charges: 'charges',
   events: 'events',
   lineage: 'lineage',
+  /** Sealed parts of long lineages (see LINEAGE_PART_SIZE). */
+  lineageParts: 'lineage_parts',
 } as const;
 
 /**
