@@ -113,3 +113,36 @@ describe("given one customer's card charged 141 times (some captured later, some
     }
   });
 });
+
+describe('given a lineage document written before sealed parts existed (no `sealed`), holding 70 charges', () => {
+  it('then a new charge of its card adds to it: the 70 are sealed in one part, and the lineage read whole lists all 71', async () => {
+    const { kessai } = testModeKessai({ seed: 12 });
+    const token = value(await kessai.tokens.create(merchant, card('4242424242424242'))).id;
+    const customer = value(await kessai.customers.create(merchant, { card: token }));
+    const charges: string[] = [];
+    for (let i = 0; i < 70; i++) charges.push(value(await kessai.charges.create(merchant, { amount: 500, currency: 'jpy', customer: customer.id })).id);
+    // The document as the earlier view kept it: every entry in it, and none of the fields of sealed parts.
+    const live = await kessai.readModels.active();
+    const whole = await kessai.queries.lineage(merchant, token);
+    if (whole === null) throw new Error('lineage');
+    await live.commit(
+      [
+        { collection: collections.lineage, id: `acme/${token}`, doc: whole, index: null },
+        ...[...(await scanIds(live, collections.lineageParts))].map((id) => ({ collection: collections.lineageParts, id, doc: null, index: null })),
+      ],
+      [],
+    );
+    expect(whole.charges).toHaveLength(70);
+
+    charges.push(value(await kessai.charges.create(merchant, { amount: 500, currency: 'jpy', customer: customer.id })).id);
+    const document = (await live.get(collections.lineage, `acme/${token}`)) as LineageDocument;
+    expect([document.sealed.charges, document.charges.length]).toEqual([1, 1]);
+    expect((await kessai.queries.lineage(merchant, token))?.charges.map((c) => c.id)).toEqual(charges);
+  });
+});
+
+const scanIds = async (generation: Awaited<ReturnType<MemoryReadModelStore['active']>>, collection: string): Promise<Set<string>> => {
+  const ids = new Set<string>();
+  for await (const [id] of generation.scan(collection)) ids.add(id);
+  return ids;
+};

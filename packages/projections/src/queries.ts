@@ -4,7 +4,7 @@ import { payjpList, type PayjpList } from './render/list.js';
 import type { PayjpCharge, PayjpCustomer, PayjpEvent, PayjpToken } from './render/resources.js';
 import type { Generation, ReadModelStore } from './read-model-store.js';
 import { collections } from './views/collections.js';
-import { readLineage, type Lineage, type LineageDocument } from './views/lineage.js';
+import { asLineageDocument, readLineage, type Lineage } from './views/lineage.js';
 import { docKey } from './view.js';
 
 /** PAY.JP list parameters (PAYJP-API.md section 2): limit 1..100 (default 10), offset >= 0, since/until (Unix s). */
@@ -111,7 +111,7 @@ export class PayjpQueries {
   /** Everything that carries a token's cvc decision (cards, customers, charges, API events). */
   async lineage(merchant: string, token: string): Promise<Lineage | null> {
     const generation = await this.source();
-    const document = (await generation.get(collections.lineage, docKey(merchant, token))) as LineageDocument | null;
+    const document = asLineageDocument(await generation.get(collections.lineage, docKey(merchant, token)));
     return document === null ? null : readLineage(generation, document);
   }
 }

@@ -1,7 +1,7 @@
 import type { CvcCheck } from '@kessai/domain';
 import type { Generation } from '../read-model-store.js';
 import { collections } from '../views/collections.js';
-import { readLineage, type LineageDocument } from '../views/lineage.js';
+import { asLineageDocument, readLineage } from '../views/lineage.js';
 import { incidentPaths, type IncidentPath } from './paths.js';
 
 export interface ImpactOptions {
@@ -93,7 +93,8 @@ export const incidentImpact = async (generation: Generation, options: ImpactOpti
   for await (const [key, doc] of generation.scan(collections.lineage)) {
     const { merchant } = splitKey(key);
     if (options.merchant !== undefined && merchant !== options.merchant) continue;
-    const document = doc as LineageDocument;
+    const document = asLineageDocument(doc);
+    if (document === null) continue;
     const verdict: TokenVerdict = {
       merchant,
       token: document.token,

@@ -61,6 +61,16 @@ export interface LineageDocument extends Lineage {
   readonly commandApiEvents: readonly string[];
 }
 
+/**
+ * A stored lineage document as this code reads it: one written before sealed parts existed has no `sealed` and
+ * holds all its entries itself (its next seal moves them all into one part).
+ */
+export const asLineageDocument = (doc: unknown): LineageDocument | null => {
+  if (doc === null || doc === undefined) return null;
+  const stored = doc as LineageDocument;
+  return (stored as Partial<LineageDocument>).sealed === undefined ? { ...stored, sealed: { charges: 0, apiEvents: 0 }, lastCommand: null, commandApiEvents: [] } : stored;
+};
+
 /** A sealed part of a lineage: LINEAGE_PART_SIZE entries of one kind, never written again. */
 export interface LineagePart {
   readonly token: string;
@@ -137,7 +147,7 @@ const withEntry = <T extends LineageCharge | LineageApiEvent>(
 /** The lineage of the token a card or a charge descends from. */
 const lineageOf = (docs: DocumentAccess, merchant: string, kind: 'card' | 'charge', id: string): LineageDocument | null => {
   const ref = docs.get<{ token: string }>(lineageRefCollections[kind], merchant, id);
-  return ref === null ? null : docs.get<LineageDocument>(collections.lineage, merchant, ref.token);
+  return ref === null ? null : asLineageDocument(docs.get(collections.lineage, merchant, ref.token));
 };
 
 /** Adds an API event to a lineage once: a command's later events refresh the API events it made (LineageDocument). */
@@ -206,7 +216,7 @@ export const lineageView: View = {
         const { data } = event;
         docs.put(lineageRefCollections.card, merchant, data.cardId, { token: data.cvcSource.token }, null);
         // A token backs one card: `cards` stays short and is never sealed.
-        const lineage = docs.get<LineageDocument>(collections.lineage, merchant, data.cvcSource.token);
+        const lineage = asLineageDocument(docs.get(collections.lineage, merchant, data.cvcSource.token));
         if (lineage !== null)
           save(docs, merchant, { ...lineage, cards: [...lineage.cards, { id: data.cardId, customer: data.customer, at: data.at, origin: null }] });
         break;
@@ -225,7 +235,7 @@ export const lineageView: View = {
       case 'ChargeFailed': {
         const { data } = event;
         docs.put(lineageRefCollections.charge, merchant, data.chargeId, { token: data.card.cvcSource.token }, null);
-        const lineage = docs.get<LineageDocument>(collections.lineage, merchant, data.card.cvcSource.token);
+        const lineage = asLineageDocument(docs.get(collections.lineage, merchant, data.card.cvcSource.token));
         if (lineage !== null) {
           const entry: LineageCharge = { id: data.chargeId, customer: data.customer, at: data.at, via: data.customer === null ? 'token' : 'customer' };
           const added = withEntry(docs, lineage, 'charges', lineage.charges, entry);
@@ -243,7 +253,7 @@ export const lineageView: View = {
     const stored = docs.get<{ data: { object?: string; id: string; cards?: PayjpCustomer['cards'] } }>(collections.events, merchant, apiEvent.eventId);
     if (stored === null) return;
     const { data } = stored;
-    if (data.object === 'token') noteApiEvent(docs, merchant, docs.get<LineageDocument>(collections.lineage, merchant, data.id), apiEvent, occurredAt);
+    if (data.object === 'token') noteApiEvent(docs, merchant, asLineageDocument(docs.get(collections.lineage, merchant, data.id)), apiEvent, occurredAt);
     else if (data.object === 'card' || data.object === 'charge') noteApiEvent(docs, merchant, lineageOf(docs, merchant, data.object, data.id), apiEvent, occurredAt);
     else if (data.object === 'customer')
       for (const card of data.cards?.data ?? []) noteApiEvent(docs, merchant, lineageOf(docs, merchant, 'card', card.id), apiEvent, occurredAt);
