@@ -32,7 +32,8 @@ try {
   // 1. Phases of a token create.
   const clock = new SystemClock();
   const events = pg.eventStore({ clock });
-  const readModels = pg.readModelStore();
+  // As connection.kessaiStores() makes them (what `kessai serve --pg` runs): commits that do not wait for the disk.
+  const readModels = pg.readModelStore({ synchronousCommit: false });
   const vault = pg.cardVault({ encryptionKey: 'c3'.repeat(32), fingerprintSecret: 'bench fingerprint secret' });
   const cardsWithEvents = new PostgresCardsWithEvents(events, vault);
   const spent: Record<string, number> = {};
