@@ -103,12 +103,12 @@ export const createCharge = async (ports: CommandPorts, merchant: MerchantId, in
 
   let decline: DomainError | null = null;
   const done = await withRetry(async (): Promise<Result<Done>> => {
-    const source =
-      params.customer !== undefined
-        ? await sourceFromCustomer(ports, run, params.customer, params.card)
-        : await sourceFromToken(ports, run, params.card!, chargeId);
+    // The charge's own stream does not depend on the source: both are read at once (one round trip less).
+    const [source, charge] = await Promise.all([
+      params.customer !== undefined ? sourceFromCustomer(ports, run, params.customer, params.card) : sourceFromToken(ports, run, params.card!, chargeId),
+      loadCharge(ports, run, chargeId),
+    ]);
     if (!source.ok) return source;
-    const charge = await loadCharge(ports, run, chargeId);
     // A run of this command that was interrupted after recording the charge already has the network's answer.
     const authorization = charge.done ? recordedAuthorization(charge.recorded) : await authorize(ports, run, chargeId, source.value.card, terms.value.amount);
     const decided = chargeDecider.decide(
