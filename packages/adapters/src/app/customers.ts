@@ -89,8 +89,11 @@ export const createCustomer = async (ports: CommandPorts, merchant: MerchantId, 
   const run = startRun(ports, merchant, options);
   const customerId = chosen?.value ?? unsafeId.customer(run.ids.next('customer'));
   return attempt(run, ports, async () => {
-    const customer = await loadCustomer(ports, run, customerId);
-    const card = params.card === undefined ? null : await cardFromToken(ports, run, params.card, customerId, {});
+    // The customer's stream and the token's (then its card's) are independent reads: made at once.
+    const [customer, card] = await Promise.all([
+      loadCustomer(ports, run, customerId),
+      params.card === undefined ? null : cardFromToken(ports, run, params.card, customerId, {}),
+    ]);
     if (card !== null && !card.ok) return card;
     const decided = customerDecider.decide(
       {
