@@ -26,8 +26,8 @@ import { ident } from './sql.js';
  * running at T it would have held its locks then, and H would not be above its id. So it had finished before T: its
  * events are committed and visible in R, or rolled back (a commit is visible before its locks are released). Writers
  * with an id at or above S's xmax (those that got it after S, and those S does not list because no later transaction
- * had finished yet) are at or above H. Since transaction-id order is position
- * order, the events below H are a prefix of the log, as before.
+ * had finished yet) are at or above H. Since transaction-id order is position order, the events below H are a
+ * prefix of the log, as before.
  *
  * Under REPEATABLE READ or SERIALIZABLE every query of a transaction shares its first snapshot, so R could come before
  * T; there the horizon stays the server-wide one, which is exact with any one snapshot.
