@@ -44,7 +44,7 @@ import {
   type RefundChargeInput,
   type UpdateChargeInput,
 } from './inputs.js';
-import { load, withRetry, type Loaded, type StreamAppend } from './streams.js';
+import { load, loadOrNew, withRetry, type Loaded, type StreamAppend } from './streams.js';
 import { loadToken } from './tokens.js';
 
 
@@ -106,7 +106,8 @@ export const createCharge = async (ports: CommandPorts, merchant: MerchantId, in
     // The charge's own stream does not depend on the source: both are read at once (one round trip less).
     const [source, charge] = await Promise.all([
       params.customer !== undefined ? sourceFromCustomer(ports, run, params.customer, params.card) : sourceFromToken(ports, run, params.card!, chargeId),
-      loadCharge(ports, run, chargeId),
+      // A new charge id: read only when it may repeat (derived from an idempotency key, or seeded).
+      loadOrNew(ports.events, run.ids, chargeDecider, chargeEventTypes, chargeStream(chargeId), run.correlationId),
     ]);
     if (!source.ok) return source;
     // A run of this command that was interrupted after recording the charge already has the network's answer.

@@ -30,7 +30,7 @@ import {
   type UpdateCustomerCardInput,
   type UpdateCustomerInput,
 } from './inputs.js';
-import { load, withRetry, type Loaded, type StreamAppend } from './streams.js';
+import { load, loadOrNew, withRetry, type Loaded, type StreamAppend } from './streams.js';
 import { loadToken } from './tokens.js';
 
 
@@ -91,7 +91,10 @@ export const createCustomer = async (ports: CommandPorts, merchant: MerchantId, 
   return attempt(run, ports, async () => {
     // The customer's stream and the token's (then its card's) are independent reads: made at once.
     const [customer, card] = await Promise.all([
-      loadCustomer(ports, run, customerId),
+      // A merchant's own id may name an existing customer: read it. A generated one is new unless ids repeat.
+      chosen === null
+        ? loadOrNew(ports.events, run.ids, customerDecider, customerEventTypes, customerStream(merchant, customerId), run.correlationId)
+        : loadCustomer(ports, run, customerId),
       params.card === undefined ? null : cardFromToken(ports, run, params.card, customerId, {}),
     ]);
     if (card !== null && !card.ok) return card;

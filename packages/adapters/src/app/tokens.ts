@@ -13,7 +13,7 @@ import {
 } from '@kessai/domain';
 import { commitWithCard, startRun, type CommandOptions, type CommandPorts, type CommandRun, type Done } from './context.js';
 import { createTokenInput, parseInput, type CreateTokenInput } from './inputs.js';
-import { load } from './streams.js';
+import { load, loadOrNew } from './streams.js';
 
 const holderOf = (card: {
   name?: string | undefined;
@@ -62,7 +62,7 @@ export const createToken = async (ports: CommandPorts, merchant: MerchantId, inp
   const verdict = screening.outcome === 'accepted' ? await ports.verifier.verify({ card: inspected.value, at: run.at }) : null;
   const fingerprint = await ports.vault.fingerprint(inspected.value.pan);
 
-  const loaded = await load(ports.events, tokenDecider, tokenEventTypes, tokenStream(tokenId), run.correlationId);
+  const loaded = await loadOrNew(ports.events, run.ids, tokenDecider, tokenEventTypes, tokenStream(tokenId), run.correlationId);
   const decided = tokenDecider.decide(
     {
       type: 'CreateToken',

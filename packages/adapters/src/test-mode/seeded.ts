@@ -123,6 +123,9 @@ export class SeededIdGenerator implements IdGenerator {
 
 /** PAY.JP-style ids from the operating system's CSPRNG, for production. */
 export class RandomIdGenerator implements IdGenerator {
+  /** 112 random bits and more per id: see IdGenerator.unique. */
+  readonly unique = true;
+
   next(kind: IdKind): string {
     const length = hexLength(kind);
     return idPrefixes[kind] + randomBytes(Math.ceil(length / 2)).toString('hex').slice(0, length);

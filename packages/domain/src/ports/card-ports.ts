@@ -69,4 +69,10 @@ export interface Clock {
 export interface IdGenerator {
   /** A PAY.JP-style id for the kind: prefix + lowercase hex, 32 characters. */
   next(kind: IdKind): string;
+  /**
+   * True when an id never repeats (random, over 100 bits): a stream named by a new id cannot exist yet, so a
+   * command creating it need not read it first (its append still expects no stream). Seeded and derived ids
+   * repeat by design (a replay, a retried idempotency key) and leave it unset.
+   */
+  readonly unique?: boolean;
 }
