@@ -49,18 +49,10 @@ export const load = async <State, Event extends DomainEvent>(
 };
 
 /**
- * A stream named by an id this command has just made from a generator whose ids never repeat (IdGenerator.unique):
- * it cannot exist, so it is not read. The append expects no stream, so a store holding one anyway refuses it.
+ * `load`, except for a stream named by an id this run has just made from ids that never repeat
+ * (IdGenerator.unique): it cannot exist, so it is not read. The append expects no stream, so a store holding one
+ * anyway refuses it.
  */
-export const newStream = <State>(decider: Pick<Decider<unknown, State, never>, 'initialState'>, stream: string): Loaded<State> => ({
-  stream,
-  state: decider.initialState,
-  revision: -1,
-  done: false,
-  recorded: [],
-});
-
-/** `load`, or `newStream` when `id` was made by this run from ids that never repeat. */
 export const loadOrNew = <State, Event extends DomainEvent>(
   events: EventStore,
   ids: { readonly unique?: boolean },
@@ -68,7 +60,10 @@ export const loadOrNew = <State, Event extends DomainEvent>(
   types: ReadonlySet<DomainEventType>,
   stream: string,
   correlationId: string,
-): Promise<Loaded<State>> => (ids.unique === true ? Promise.resolve(newStream(decider, stream)) : load(events, decider, types, stream, correlationId));
+): Promise<Loaded<State>> =>
+  ids.unique === true
+    ? Promise.resolve({ stream, state: decider.initialState, revision: -1, done: false, recorded: [] })
+    : load(events, decider, types, stream, correlationId);
 
 export const expectedOf = (loaded: Loaded<unknown>): ExpectedRevision => (loaded.revision === -1 ? 'no_stream' : loaded.revision);
 

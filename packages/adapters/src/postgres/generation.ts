@@ -89,7 +89,7 @@ export class PostgresGeneration implements Generation {
     const only = positions.length === 1 ? positions[0]! : undefined;
     if (only?.from !== undefined) return this.#commitOneStatement(changes, only.projection, only.from, only.position);
     await inTransaction(this.#pool, async (client) => {
-      if (!this.#synchronousCommit) await client.query(ASYNCHRONOUS_COMMIT);
+      if (!this.#synchronousCommit) await client.query(`SELECT ${ASYNCHRONOUS_COMMIT}`);
       // Checked checkpoints first: their row lock makes a second runner committing the same events wait here,
       // then find the checkpoint moved, before it writes any document.
       for (const { projection, position, from } of positions) if (from !== undefined) await this.#moveCheckpoint(client, projection, from, position);
@@ -212,7 +212,7 @@ const changeValues = (changes: readonly DocumentChange[]): string[] => {
 type Statement = string | { readonly name: string; readonly text: string };
 
 /** For this transaction only: its commit returns before its WAL reaches the disk (see PostgresReadModelStoreOptions). */
-const ASYNCHRONOUS_COMMIT = "SELECT set_config('synchronous_commit', 'off', true)";
+const ASYNCHRONOUS_COMMIT = "set_config('synchronous_commit', 'off', true)";
 
 const statements = (schema: string, id: number, synchronousCommit: boolean) => {
   const table = documentsTable(schema, id);
@@ -249,7 +249,7 @@ const statements = (schema: string, id: number, synchronousCommit: boolean) => {
         WHERE EXISTS (SELECT 1 FROM ok)
         ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc
       )
-      SELECT EXISTS (SELECT 1 FROM ok) AS moved${synchronousCommit ? '' : ", set_config('synchronous_commit', 'off', true) AS asynchronous"}`,
+      SELECT EXISTS (SELECT 1 FROM ok) AS moved${synchronousCommit ? '' : `, ${ASYNCHRONOUS_COMMIT} AS asynchronous`}`,
     table,
     get: `SELECT doc FROM ${table} WHERE collection = $1 AND id = $2`,
     // A join on the ids, not `id = ANY (...)`: a generation being rebuilt has no statistics yet, and the planner

@@ -82,61 +82,43 @@ export interface LineagePart {
 /** The id of a sealed part (in `lineageParts`, under the lineage's merchant). */
 export const lineagePartId = (token: string, kind: LineagePart['kind'], part: number): string => `${token}/${kind}/${part}`;
 
-/** A lineage whole: its document's entries after those of its sealed parts (`parts` by id, as `getMany` answers). */
-export const assembleLineage = (document: LineageDocument, parts: ReadonlyMap<string, unknown>): Lineage => {
-  const sealed = <T>(kind: LineagePart['kind'], count: number): T[] => {
-    const entries: T[] = [];
-    for (let part = 0; part < count; part++) {
-      const id = lineagePartId(document.token, kind, part);
-      const found = parts.get(id) as LineagePart | undefined;
-      if (found === undefined) throw new Error(`Lineage of ${document.token} (merchant ${document.merchant}) lacks its sealed part ${id}`);
-      entries.push(...(found.entries as T[]));
-    }
-    return entries;
-  };
+/** A lineage whole, as `generation` holds it: the document's entries after those of its sealed parts (one read). */
+export const readLineage = async (generation: Pick<Generation, 'getMany'>, document: LineageDocument): Promise<Lineage> => {
   const { token, merchant, createdAt, cvc, cards } = document;
+  const keys = (kind: LineagePart['kind']) => Array.from({ length: document.sealed[kind] }, (_, part) => docKey(merchant, lineagePartId(token, kind, part)));
+  const [chargeKeys, apiEventKeys] = [keys('charges'), keys('apiEvents')];
+  const all = [...chargeKeys, ...apiEventKeys];
+  const parts = all.length === 0 ? new Map<string, unknown>() : await generation.getMany(collections.lineageParts, all);
+  const entries = <T>(partKeys: readonly string[]): T[] =>
+    partKeys.flatMap((key) => {
+      const part = parts.get(key) as LineagePart | undefined;
+      if (part === undefined) throw new Error(`Lineage of ${token} (merchant ${merchant}) lacks its sealed part ${key}`);
+      return part.entries as T[];
+    });
   return {
     token,
     merchant,
     createdAt,
     cvc,
     cards,
-    charges: [...sealed<LineageCharge>('charges', document.sealed.charges), ...document.charges],
-    apiEvents: [...sealed<LineageApiEvent>('apiEvents', document.sealed.apiEvents), ...document.apiEvents],
+    charges: [...entries<LineageCharge>(chargeKeys), ...document.charges],
+    apiEvents: [...entries<LineageApiEvent>(apiEventKeys), ...document.apiEvents],
   };
-};
-
-/** A lineage whole, as `generation` holds it: the document, then its sealed parts in one read. */
-export const readLineage = async (generation: Pick<Generation, 'getMany'>, document: LineageDocument): Promise<Lineage> => {
-  const ids = lineagePartIds(document);
-  const parts = ids.length === 0 ? new Map<string, unknown>() : await generation.getMany(collections.lineageParts, ids.map((id) => docKey(document.merchant, id)));
-  // getMany answers by store key; assembleLineage looks parts up by their id.
-  const byId = new Map<string, unknown>();
-  for (const [key, part] of parts) byId.set(key.slice(document.merchant.length + 1), part);
-  return assembleLineage(document, byId);
-};
-
-/** The ids of a lineage document's sealed parts (to read with getMany). */
-export const lineagePartIds = (document: LineageDocument): string[] => {
-  const ids: string[] = [];
-  for (let part = 0; part < document.sealed.charges; part++) ids.push(lineagePartId(document.token, 'charges', part));
-  for (let part = 0; part < document.sealed.apiEvents; part++) ids.push(lineagePartId(document.token, 'apiEvents', part));
-  return ids;
 };
 
 const save = (docs: DocumentAccess, merchant: string, lineage: LineageDocument) => docs.put(collections.lineage, merchant, lineage.token, lineage, null);
 
 /**
- * `entries` with `entry` added, after sealing the entries held so far into part `sealed` when they are full.
- * Answers the entries to hold and how many parts of this kind are sealed.
+ * The lineage's entries of `kind` with `entry` added, after sealing those held so far into the next part when they
+ * are full. Answers the entries to hold and how many parts of this kind are sealed.
  */
 const withEntry = <T extends LineageCharge | LineageApiEvent>(
   docs: DocumentAccess,
   lineage: LineageDocument,
   kind: LineagePart['kind'],
-  entries: readonly T[],
   entry: T,
 ): { readonly entries: readonly T[]; readonly sealed: number } => {
+  const entries = lineage[kind] as readonly T[];
   const sealed = lineage.sealed[kind];
   if (entries.length < LINEAGE_PART_SIZE) return { entries: [...entries, entry], sealed };
   const part: LineagePart = { token: lineage.token, kind, part: sealed, entries };
@@ -155,7 +137,7 @@ const noteApiEvent = (docs: DocumentAccess, merchant: string, lineage: LineageDo
   if (lineage === null) return;
   const sameCommand = lineage.lastCommand === apiEvent.correlationId;
   if (sameCommand && lineage.commandApiEvents.includes(apiEvent.eventId)) return;
-  const added = withEntry(docs, lineage, 'apiEvents', lineage.apiEvents, { id: apiEvent.eventId, type: apiEvent.type, at });
+  const added = withEntry(docs, lineage, 'apiEvents', { id: apiEvent.eventId, type: apiEvent.type, at });
   save(docs, merchant, {
     ...lineage,
     apiEvents: added.entries,
@@ -238,7 +220,7 @@ export const lineageView: View = {
         const lineage = asLineageDocument(docs.get(collections.lineage, merchant, data.card.cvcSource.token));
         if (lineage !== null) {
           const entry: LineageCharge = { id: data.chargeId, customer: data.customer, at: data.at, via: data.customer === null ? 'token' : 'customer' };
-          const added = withEntry(docs, lineage, 'charges', lineage.charges, entry);
+          const added = withEntry(docs, lineage, 'charges', entry);
           save(docs, merchant, { ...lineage, charges: added.entries, sealed: { ...lineage.sealed, charges: added.sealed } });
         }
         break;
