@@ -6,6 +6,8 @@
  *   impact <file>              projection plus the incident impact report over it
  *   views-only <file> [runs]   the six views applied to the parsed events with one plain Map per collection and
  *                              nothing else (no store, no lists, no checkpoints): how fast the views themselves are
+ *   access-counts <file>       how many document reads and writes the six views make per event, by event type (each
+ *                              one a lookup in a map of up to a million entries in a rebuild)
  * Each mode runs in its own process so that peak RSS is that mode's alone. Run with `node --expose-gc` and
  * `rebuild` also prints the live heap (after a forced GC): once the events are loaded, and after the last run with
  * its read models still held.
@@ -96,7 +98,44 @@ if (mode === 'generate') {
     console.log(`views only ${run}: ${seconds.toFixed(2)} s, ${rate} events/s, RSS ${rssMiB()} MiB`);
     save(report('views-only-memory', { events: head, run, seconds, eventsPerSecond: rate, peakRssMiB: peakRssMiB() }));
   }
+} else if (mode === 'access-counts') {
+  const events = await loadJsonlFile(args[0]!);
+  const head = await events.headPosition();
+  const docs = new Map<string, unknown>();
+  const counts = new Map<string, { events: number; gets: number; writes: number }>();
+  let current = { events: 0, gets: 0, writes: 0 };
+  const access: DocumentAccess = {
+    get: <Doc>(c: string, m: string, id: string) => {
+      current.gets++;
+      return (docs.get(`${c}/${m}/${id}`) ?? null) as Doc | null;
+    },
+    put: (c, m, id, doc) => {
+      current.writes++;
+      docs.set(`${c}/${m}/${id}`, doc);
+    },
+    delete: (c, m, id) => {
+      current.writes++;
+      docs.delete(`${c}/${m}/${id}`);
+    },
+  };
+  const views = payjpViews().views;
+  for (const stored of await events.readAll({ limit: head })) {
+    const event = toProjected(stored);
+    current = counts.get(event.event.type) ?? { events: 0, gets: 0, writes: 0 };
+    counts.set(event.event.type, current);
+    current.events++;
+    for (const view of views) if (view.handles.has(event.event.type)) view.apply(event, access);
+  }
+  let gets = 0;
+  let writes = 0;
+  for (const [type, c] of [...counts].sort(([, a], [, b]) => b.events - a.events)) {
+    gets += c.gets;
+    writes += c.writes;
+    console.log(`${type.padEnd(20)} ${String(c.events).padStart(8)} events: ${(c.gets / c.events).toFixed(1)} reads and ${(c.writes / c.events).toFixed(1)} writes each`);
+  }
+  console.log(`all ${head} events: ${(gets / head).toFixed(2)} reads and ${(writes / head).toFixed(2)} writes per event, ${docs.size} documents`);
+  save(report('access-counts-memory', { events: head, readsPerEvent: gets / head, writesPerEvent: writes / head, documents: docs.size }));
 } else {
-  console.error('usage: rebuild-memory.ts generate <events> <file> | rebuild <file> [runs] | impact <file> | views-only <file> [runs]');
+  console.error('usage: rebuild-memory.ts generate <events> <file> | rebuild <file> [runs] | impact <file> | views-only <file> [runs] | access-counts <file>');
   process.exitCode = 1;
 }
