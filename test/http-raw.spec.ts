@@ -332,5 +332,34 @@ describe('the HTTP facade, request by request', () => {
       for (const number of [PAN, OTHER_PAN, '4000000000000127']) expect(everything).not.toContain(number);
       expect(everything).toContain('[redacted]');
     });
+
+    it('is not quoted back where an id goes, however it is written', async () => {
+      const groups = PAN.match(/.{4}/g)!;
+      const fullWidth = String.fromCharCode(...Array.from(PAN, (d) => 0xff10 + Number(d)));
+      const forms = [groups.join('.'), groups.join('_'), groups.join('/'), groups.join(' - '), fullWidth, `${PAN}4242424242`];
+      const customer = await api.post('/v1/customers', 'description=holder');
+      expect(customer.status).toBe(200);
+      const answers: Answer[] = [];
+      for (const written of forms) {
+        const sent = encodeURIComponent(written);
+        answers.push(
+          await api.post('/v1/charges', `amount=1000&currency=jpy&card=${sent}`),
+          await api.post('/v1/charges', `amount=1000&currency=jpy&customer=${sent}`),
+          await api.post(`/v1/customers/${String(customer.body['id'])}`, `default_card=${sent}`),
+          await api.get(`/v1/tokens/${sent}`),
+          await api.get(`/v1/customers/${sent}`),
+        );
+      }
+      for (const answer of answers) {
+        expect(answer.status, answer.text).toBeGreaterThanOrEqual(400);
+        // The digits alone, whatever separated them and in whichever script they were written.
+        const digits = answer.body.error!.message.normalize('NFKC').replace(/[^0-9]/g, '');
+        expect(digits, answer.text).not.toContain(PAN.slice(0, 12));
+      }
+      // A well-formed id is still quoted, so a developer sees which one was wrong.
+      const missing = `tok_${'ab'.repeat(14)}`;
+      expect((await api.post('/v1/charges', `amount=1000&currency=jpy&card=${missing}`)).body.error).toMatchObject({ code: 'invalid_id', message: `No such token: ${missing}` });
+      expect((await api.get('/v1/customers/no_such_buyer_7')).body.error!.message).toBe('No such customer: no_such_buyer_7');
+    });
   });
 });

@@ -10,6 +10,7 @@ export * from './shared/errors.js';
 export * from './shared/ids.js';
 export * from './shared/metadata.js';
 export * from './shared/money.js';
+export * from './shared/quote.js';
 export * from './shared/result.js';
 export * from './shared/text.js';
 export * from './shared/time.js';

@@ -1,4 +1,4 @@
-import { invalidParam, notFound, err, ok, type Result } from '@kessai/domain';
+import { invalidParam, noSuch, notFound, err, ok, type Result } from '@kessai/domain';
 import type { PayjpCard } from './render/card.js';
 import { payjpList, type PayjpList } from './render/list.js';
 import type { PayjpCharge, PayjpCustomer, PayjpEvent, PayjpToken } from './render/resources.js';
@@ -93,7 +93,7 @@ export class PayjpQueries {
 
   async event(merchant: string, id: string): Promise<Result<PayjpEvent>> {
     const event = await this.get<PayjpEvent>(collections.events, merchant, id);
-    return event === null ? err(invalidParam('invalid_id', 'id', `No such event: ${id}`, 404)) : ok(event);
+    return event === null ? err(invalidParam('invalid_id', 'id', noSuch('event', id), 404)) : ok(event);
   }
 
   events(

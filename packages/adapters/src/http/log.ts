@@ -12,8 +12,13 @@ export interface LogLine {
 
 export type LogSink = (line: LogLine) => void;
 
-/** Runs of 13 to 19 digits, optionally grouped by spaces or dashes: anything shaped like a card number. */
-const panLike = /\d(?:[ -]?\d){12,18}/g;
+/**
+ * Anything shaped like a card number: 12 or more digits (any script's, full-width included) with at most three
+ * characters other than letters and digits between any two of them ("4242 4242…", "4242.4242…", "4242_4242…"),
+ * the whole run, however long. It removes some harmless numbers too (a 13-digit epoch in milliseconds); a log line
+ * or an error message loses nothing it needs by that.
+ */
+const panLike = /\p{Nd}(?:[^\p{L}\p{Nd}]{0,3}\p{Nd}){11,}/gu;
 
 export const redact = (text: string): string => text.replace(panLike, '[redacted]');
 

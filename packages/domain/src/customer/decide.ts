@@ -1,5 +1,6 @@
 import { match } from 'ts-pattern';
 import { domainError, invalidParam, notFound } from '../shared/errors.js';
+import { quotableId } from '../shared/quote.js';
 import type { CardId } from '../shared/ids.js';
 import { mergeMetadata, validateMetadata } from '../shared/metadata.js';
 import { err, ok, type Result } from '../shared/result.js';
@@ -9,6 +10,15 @@ import type { CustomerEvent } from './events.js';
 import type { CustomerState } from './state.js';
 
 type ActiveCustomer = Extract<CustomerState, { status: 'active' }>;
+
+const alreadyExists = (id: string) => {
+  const quoted = quotableId(id);
+  return quoted === null ? 'A customer with this id already exists.' : `A customer with id ${quoted} already exists.`;
+};
+const noSuchCardOfCustomer = (id: string) => {
+  const quoted = quotableId(id);
+  return quoted === null ? 'The customer has no such card.' : `The customer has no card ${quoted}.`;
+};
 type Scope = Pick<CustomerEvent['data'], 'customerId' | 'merchant' | 'at'>;
 
 const activeFor = (command: { merchant: string }, state: CustomerState): ActiveCustomer | null =>
@@ -32,7 +42,7 @@ const createCustomer = (command: CreateCustomer, state: CustomerState): Result<C
   if (state.status !== 'absent')
     return err(
       command.idChosenByMerchant
-        ? invalidParam('already_exist_id', 'id', `A customer with id ${command.customerId} already exists.`)
+        ? invalidParam('already_exist_id', 'id', alreadyExists(command.customerId))
         : domainError('server_error', 500, 'payjp_wrong', null, `Customer id ${command.customerId} is already taken.`),
     );
   const email = emailAddress(command.email);
@@ -88,7 +98,7 @@ const updateCustomer = (command: UpdateCustomer, state: CustomerState): Result<C
   }
   if (command.defaultCard !== undefined && command.defaultCard !== defaultCard) {
     if (!ownedCards.includes(command.defaultCard))
-      return err(invalidParam('dont_has_this_card', 'default_card', `The customer has no card ${command.defaultCard}.`));
+      return err(invalidParam('dont_has_this_card', 'default_card', noSuchCardOfCustomer(command.defaultCard)));
     events.push({ type: 'DefaultCardChanged', data: { ...scope, card: command.defaultCard } });
   }
   return ok(events);

@@ -1,3 +1,4 @@
+import { noSuch } from './quote.js';
 /**
  * Refusals. An expected business outcome (a declined charge) is an event; a request the rules refuse is a
  * DomainError, recorded nowhere, carrying PAY.JP's `code`, `type`, `param` and HTTP `status` so that the edge only
@@ -110,7 +111,7 @@ export const invalidParam = (code: ErrorCode, param: string | null, message: str
   domainError('invalid_request_error', status, code, param, message);
 
 export const notFound = (what: 'token' | 'card' | 'customer' | 'charge', id: string, param: string | null = 'id') =>
-  invalidParam('invalid_id', param, `No such ${what}: ${id}`, 404);
+  invalidParam('invalid_id', param, noSuch(what, id), 404);
 
 export const isDomainError = (x: unknown): x is DomainError =>
   typeof x === 'object' && x !== null && (x as { _tag?: unknown })._tag === 'DomainError';

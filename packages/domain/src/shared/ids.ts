@@ -1,5 +1,6 @@
 import type { Brand } from './brand.js';
 import { invalidParam } from './errors.js';
+import { noSuch } from './quote.js';
 import { err, ok, type Result } from './result.js';
 
 export type MerchantId = Brand<string, 'MerchantId'>;
@@ -38,11 +39,11 @@ export const isCustomerId = (s: string): s is CustomerId => flexibleIdPattern.te
 export const isGeneratedCustomerId = (s: string): s is CustomerId => patterns.customer.test(s);
 
 export const tokenId = (s: string): Result<TokenId> =>
-  isTokenId(s) ? ok(s) : err(invalidParam('invalid_id', 'card', `No such token: ${printable(s)}`, 404));
+  isTokenId(s) ? ok(s) : err(invalidParam('invalid_id', 'card', noSuch('token', s), 404));
 export const cardId = (s: string): Result<CardId> =>
-  isCardId(s) ? ok(s) : err(invalidParam('invalid_id', 'card', `No such card: ${printable(s)}`, 404));
+  isCardId(s) ? ok(s) : err(invalidParam('invalid_id', 'card', noSuch('card', s), 404));
 export const chargeId = (s: string): Result<ChargeId> =>
-  isChargeId(s) ? ok(s) : err(invalidParam('invalid_id', 'id', `No such charge: ${printable(s)}`, 404));
+  isChargeId(s) ? ok(s) : err(invalidParam('invalid_id', 'id', noSuch('charge', s), 404));
 /** A customer id the merchant asks for at creation: a bad format is `invalid_flexible_id`. */
 export const customCustomerId = (s: string): Result<CustomerId> =>
   isCustomerId(s)
@@ -60,6 +61,3 @@ export const unsafeId = {
   charge: (s: string) => s as ChargeId,
   vault: (s: string) => s as VaultRef,
 };
-
-/** Echo an id the caller sent in an error message, but never anything that could be a card number. */
-const printable = (s: string) => (/\d{12,}/.test(s) ? '[redacted]' : s.slice(0, 64));
