@@ -260,6 +260,16 @@ describe('the HTTP facade, request by request', () => {
       expect((await api.post('/v1/charges', 'amount=null&currency=jpy&customer=nully')).body.error).toMatchObject({ code: 'missing_param', param: 'amount' });
     });
 
+    it('keeps the last refund reason given when a later refund gives none (PAY.JP 1.4)', async () => {
+      const t = await token();
+      const charge = await api.post('/v1/charges', `amount=1000&currency=jpy&card=${t.id}`);
+      const id = (charge.body as { id: string }).id;
+      expect((await api.post(`/v1/charges/${id}/refund`, 'amount=300&refund_reason=damaged')).body).toMatchObject({ amount_refunded: 300, refund_reason: 'damaged' });
+      expect((await api.post(`/v1/charges/${id}/refund`, 'amount=200')).body).toMatchObject({ amount_refunded: 500, refund_reason: 'damaged' });
+      expect((await api.post(`/v1/charges/${id}/refund`, 'refund_reason=late')).body).toMatchObject({ amount_refunded: 1000, refund_reason: 'late' });
+      expect((await api.get(`/v1/charges/${id}`)).body).toMatchObject({ refund_reason: 'late' });
+    });
+
     it('accepts JSON bodies too', async () => {
       const created = await api.post('/v1/customers', JSON.stringify({ id: 'jason', email: 'j@example.jp', metadata: { n: 1 } }), { type: 'application/json' });
       expect(created.body).toMatchObject({ id: 'jason', email: 'j@example.jp', metadata: { n: '1' } });

@@ -42,12 +42,13 @@ export const evolveCharge = (state: ChargeState, event: ChargeEvent): ChargeStat
       return { ...facts, status: 'captured', capturedAt: data.at, amountRefunded: state.amountRefunded + data.released };
     })
     .with({ type: 'ChargeRefunded' }, ({ data }): ChargeState => {
+      // PAY.JP shows the last reason given: a later refund without one keeps it.
       if (state.status === 'captured')
-        return { ...state, amountRefunded: state.amountRefunded + data.amount, refundReason: data.reason };
+        return { ...state, amountRefunded: state.amountRefunded + data.amount, refundReason: data.reason ?? state.refundReason };
       if (state.status === 'authorized' || state.status === 'expired') {
         const { status: _was, ...facts } = state;
         const { expiredAt: _lapsed, ...held } = { expiredAt: undefined, ...facts };
-        return { ...held, status: 'cancelled', amountRefunded: state.amountRefunded + data.amount, refundReason: data.reason };
+        return { ...held, status: 'cancelled', amountRefunded: state.amountRefunded + data.amount, refundReason: data.reason ?? state.refundReason };
       }
       return state;
     })

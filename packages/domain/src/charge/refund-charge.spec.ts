@@ -52,6 +52,11 @@ describe('RefundCharge on a captured charge', () => {
     expect(foldEvents(chargeDecider, [...partly, chargeRefunded(500)])).toMatchObject({ amountRefunded: 1000 });
   });
 
+  it('keeps the last reason given when a later refund gives none', () => {
+    expect(foldEvents(chargeDecider, [captured, chargeRefunded(300, at, 'damaged'), chargeRefunded(200, at, null)])).toMatchObject({ refundReason: 'damaged' });
+    expect(foldEvents(chargeDecider, [captured, chargeRefunded(300, at, 'damaged'), chargeRefunded(200, at, 'late')])).toMatchObject({ refundReason: 'late' });
+  });
+
   it('refuses more than remains', () => {
     spec(captured, chargeRefunded(300)).when(refund(701)).thenFails('refund_amount_gt_net', { status: 400, param: 'amount' });
   });

@@ -80,7 +80,8 @@ export const makeChargesView = (
         });
         return;
       case 'ChargeRefunded':
-        put({ ...charge, refunded: true, amount_refunded: charge.amount_refunded + event.data.amount, refund_reason: event.data.reason });
+        // The last reason given (PAYJP-API.md 1.4): a later refund without one keeps it.
+        put({ ...charge, refunded: true, amount_refunded: charge.amount_refunded + event.data.amount, refund_reason: event.data.reason ?? charge.refund_reason });
         return;
       case 'ChargeReauthorized':
         put({ ...charge, expired_at: toUnixSeconds(event.data.expiresAt) });
