@@ -150,6 +150,20 @@ describe('the HTTP facade, request by request', () => {
         expect(answer.status).toBe(404);
         expect(answer.body.error).toMatchObject({ status: 404, type: 'invalid_request_error', code: 'not_found' });
       }
+      // An empty id is no URL either, not a lookup of "" ("No such charge: ").
+      const emptyIds = [
+        ['GET', '/v1/charges/'],
+        ['GET', '/v1/tokens/'],
+        ['POST', '/v1/customers/'],
+        ['DELETE', '/v1/customers/'],
+        ['GET', '/v1/customers//cards'],
+        ['GET', '/v1/customers/x/cards/'],
+        ['POST', '/v1/charges//refund'],
+      ] as const;
+      for (const [method, path] of emptyIds) {
+        const answer = await api.request(method, path, method === 'POST' ? { body: '' } : {});
+        expect(answer.body.error, `${method} ${path}`).toMatchObject({ status: 404, code: 'not_found', message: 'Unrecognized request URL.' });
+      }
       // Outside /v1 no key is asked for.
       expect((await api.get('/', { key: null })).body.error).toMatchObject({ code: 'not_found' });
     });

@@ -17,6 +17,8 @@ describe('parseForm', () => {
   it('takes dots literally and the empty string as no parameters', () => {
     expect(value(parseForm('card.number=1'))).toEqual({ 'card.number': '1' });
     expect(value(parseForm(''))).toEqual({});
+    // Empty pairs (a trailing "&") are no parameters either.
+    expect(value(parseForm('a=1&&b=2&'))).toEqual({ a: '1', b: '2' });
   });
 
   it('refuses deeper nesting, repeated keys, lists, too many parameters and prototype keys, without echoing values', () => {
@@ -27,6 +29,15 @@ describe('parseForm', () => {
       Array.from({ length: 101 }, (_, i) => `k${i}=1`).join('&'),
       'metadata[constructor]=1',
       'prototype=1',
+      // What qs alone would drop or reshape without a word:
+      'metadata[__proto__]=4242424242424242',
+      '__proto__[x]=1',
+      '%5F_proto__=1',
+      'metadata[]=4242424242424242',
+      '=4242424242424242',
+      'description=%E0%A4%A',
+      'description=100%',
+      'na%ZZme=1',
     ];
     for (const text of refusals) {
       const parsed = parseForm(text);

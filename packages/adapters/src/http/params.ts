@@ -53,8 +53,38 @@ const plain = (input: Record<string, unknown>, parent: string | null): Parsed<Re
   return { ok: true, value: out };
 };
 
+const decodeComponent = (text: string): string | null => {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * What qs would drop or reshape without a word, refused by name instead: a key qs never stores (`__proto__`), an
+ * empty name (`=x`), empty brackets (`metadata[]=x`, which would become `metadata[0]`), and text that is not valid
+ * percent-encoding (qs would keep it as it came, `%E0%A4%A` stored literally).
+ */
+const checkRawPairs = (text: string): Parsed<null> => {
+  for (const part of text.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const name = decodeComponent(eq < 0 ? part : part.slice(0, eq));
+    if (name === null || (eq >= 0 && decodeComponent(part.slice(eq + 1)) === null))
+      return { ok: false, error: malformed('The parameters are not validly percent-encoded (a "%" must be followed by two hex digits of UTF-8).') };
+    if (name === '') return { ok: false, error: malformed('A parameter has no name (a pair begins with "=").') };
+    if (name.includes('[]')) return { ok: false, error: malformed(`Parameter ${name} has nothing between its brackets: name the key, as in metadata[key].`, name) };
+    if (name.split(/[[\]]/).some((segment) => forbiddenKeys.has(segment)))
+      return { ok: false, error: invalidRequest('invalid_param_key', `Parameter name not allowed: ${name}.`, name) };
+  }
+  return { ok: true, value: null };
+};
+
 /** Parses a form-encoded body or a query string. */
 export const parseForm = (text: string): Parsed<Record<string, unknown>> => {
+  const raw = checkRawPairs(text);
+  if (!raw.ok) return raw;
   let parsed: Record<string, unknown>;
   try {
     parsed = qs.parse(text, qsOptions) as Record<string, unknown>;

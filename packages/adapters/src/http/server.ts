@@ -192,6 +192,8 @@ export const createHttpApi = (options: HttpApiOptions): KessaiHttpApi => {
       config: { access: spec.access },
       handler: async (request, reply) => {
         const who = auth.get(request)!;
+        // `/v1/charges/` matches `/v1/charges/:id` with an empty id: no such URL, not a lookup of "".
+        if (Object.values(request.params as Record<string, string>).some((value) => value === '')) return send(reply, notFoundRoute());
         const idempotencyKey = spec.method === 'GET' ? undefined : headerValue(request, 'idempotency-key');
         // Form bodies arrive already checked; JSON bodies are held to the same shape here. GET ignores any body.
         const body = spec.method === 'GET' ? checkJsonBody(undefined) : checkJsonBody(request.body);
