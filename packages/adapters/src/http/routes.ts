@@ -72,6 +72,24 @@ const unsafeCardParam = (): EdgeError =>
     'card',
   );
 
+/**
+ * Card data sent where a token id goes (`card[number]=…` on a charge, a customer or a customer's card): PAY.JP refuses
+ * it whatever the key or header (payjp-python#22), so that a card number only ever reaches the token endpoint. A card
+ * update takes its fields as `card[name]` too (payjp-go), but never a number or a CVC.
+ */
+const sendsCardData = (body: Params, fields: 'any' | 'number-or-cvc'): boolean => {
+  const card = body['card'];
+  if (fields === 'any') return isRecord(card);
+  return (isRecord(card) && ('number' in card || 'cvc' in card)) || 'number' in body || 'cvc' in body;
+};
+
+const cardDataRefused = (): EdgeError =>
+  invalidRequest(
+    'unsafe_credit_card_param',
+    'Card numbers are never sent to this endpoint: send a token id in card. Create tokens with a public key, from the browser or the app.',
+    'card',
+  );
+
 /** Every endpoint of PAYJP-API.md section 2 on tokens, customers, customer cards, charges and events. */
 export const routeSpecs = ({ kessai, webhooks }: RouteDeps): readonly RouteSpec[] => {
   const overlay = async (merchant: MerchantId, answer: Result<PayjpEvent>): Promise<Outcome> =>
@@ -95,7 +113,10 @@ export const routeSpecs = ({ kessai, webhooks }: RouteDeps): readonly RouteSpec[
       method: 'POST',
       url: '/v1/customers',
       access: 'secret',
-      handle: (call) => kessai.customers.create(call.merchant, input<inputs.CreateCustomerInput>(readNulls(call.body, { metadata: 'create' })), call.options),
+      handle: async (call) =>
+        sendsCardData(call.body, 'any')
+          ? { ok: false, error: cardDataRefused() }
+          : kessai.customers.create(call.merchant, input<inputs.CreateCustomerInput>(readNulls(call.body, { metadata: 'create' })), call.options),
     },
     {
       method: 'GET',
@@ -108,13 +129,15 @@ export const routeSpecs = ({ kessai, webhooks }: RouteDeps): readonly RouteSpec[
       method: 'POST',
       url: '/v1/customers/:id',
       access: 'secret',
-      handle: (call) =>
-        kessai.customers.update(
-          call.merchant,
-          id(call),
-          input<inputs.UpdateCustomerInput>(readNulls(call.body, { nullable: ['email', 'description'], metadata: 'update' })),
-          call.options,
-        ),
+      handle: async (call) =>
+        sendsCardData(call.body, 'any')
+          ? { ok: false, error: cardDataRefused() }
+          : kessai.customers.update(
+              call.merchant,
+              id(call),
+              input<inputs.UpdateCustomerInput>(readNulls(call.body, { nullable: ['email', 'description'], metadata: 'update' })),
+              call.options,
+            ),
     },
     { method: 'DELETE', url: '/v1/customers/:id', access: 'secret', handle: (call) => kessai.customers.delete(call.merchant, id(call), call.options) },
 
@@ -122,8 +145,10 @@ export const routeSpecs = ({ kessai, webhooks }: RouteDeps): readonly RouteSpec[
       method: 'POST',
       url: '/v1/customers/:id/cards',
       access: 'secret',
-      handle: (call) =>
-        kessai.customers.cards.create(call.merchant, id(call), input<inputs.CreateCustomerCardInput>(readNulls(call.body, { metadata: 'create' })), call.options),
+      handle: async (call) =>
+        sendsCardData(call.body, 'any')
+          ? { ok: false, error: cardDataRefused() }
+          : kessai.customers.cards.create(call.merchant, id(call), input<inputs.CreateCustomerCardInput>(readNulls(call.body, { metadata: 'create' })), call.options),
     },
     {
       method: 'GET',
@@ -141,14 +166,16 @@ export const routeSpecs = ({ kessai, webhooks }: RouteDeps): readonly RouteSpec[
       method: 'POST',
       url: '/v1/customers/:id/cards/:card',
       access: 'secret',
-      handle: (call) =>
-        kessai.customers.cards.update(
-          call.merchant,
-          id(call),
-          id(call, 'card'),
-          input<inputs.UpdateCustomerCardInput>(readNulls(hoistCard(call.body), { nullable: cardNullable, metadata: 'update' })),
-          call.options,
-        ),
+      handle: async (call) =>
+        sendsCardData(call.body, 'number-or-cvc')
+          ? { ok: false, error: cardDataRefused() }
+          : kessai.customers.cards.update(
+              call.merchant,
+              id(call),
+              id(call, 'card'),
+              input<inputs.UpdateCustomerCardInput>(readNulls(hoistCard(call.body), { nullable: cardNullable, metadata: 'update' })),
+              call.options,
+            ),
     },
     {
       method: 'DELETE',
@@ -161,7 +188,10 @@ export const routeSpecs = ({ kessai, webhooks }: RouteDeps): readonly RouteSpec[
       method: 'POST',
       url: '/v1/charges',
       access: 'secret',
-      handle: (call) => kessai.charges.create(call.merchant, input<inputs.CreateChargeInput>(readNulls(call.body, { metadata: 'create' })), call.options),
+      handle: async (call) =>
+        sendsCardData(call.body, 'any')
+          ? { ok: false, error: cardDataRefused() }
+          : kessai.charges.create(call.merchant, input<inputs.CreateChargeInput>(readNulls(call.body, { metadata: 'create' })), call.options),
     },
     {
       method: 'GET',
