@@ -299,10 +299,13 @@ describe('the HTTP facade, request by request', () => {
       expect((await api.post('/v1/charges', 'amount=null&currency=jpy&customer=nully')).body.error).toMatchObject({ code: 'missing_param', param: 'amount' });
     });
 
-    it('keeps the last refund reason given when a later refund gives none (PAY.JP 1.4)', async () => {
+    it('refuses a refund amount that is no integer as one out of range, and keeps the last refund reason given when a later refund gives none (PAY.JP 1.4)', async () => {
       const t = await token();
       const charge = await api.post('/v1/charges', `amount=1000&currency=jpy&card=${t.id}`);
       const id = (charge.body as { id: string }).id;
+      // A refund amount that is no integer gets the code one out of range gets.
+      for (const amount of ['0', '1.5', 'abc'])
+        expect((await api.post(`/v1/charges/${id}/refund`, `amount=${amount}`)).body.error, amount).toMatchObject({ code: 'invalid_refund_amount', param: 'amount' });
       expect((await api.post(`/v1/charges/${id}/refund`, 'amount=300&refund_reason=damaged')).body).toMatchObject({ amount_refunded: 300, refund_reason: 'damaged' });
       expect((await api.post(`/v1/charges/${id}/refund`, 'amount=200')).body).toMatchObject({ amount_refunded: 500, refund_reason: 'damaged' });
       expect((await api.post(`/v1/charges/${id}/refund`, 'refund_reason=late')).body).toMatchObject({ amount_refunded: 1000, refund_reason: 'late' });

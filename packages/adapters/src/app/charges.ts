@@ -37,6 +37,7 @@ import {
   parseInput,
   reauthChargeInput,
   refundChargeInput,
+  refundTypeCodes,
   updateChargeInput,
   type CaptureChargeInput,
   type CreateChargeInput,
@@ -204,7 +205,7 @@ export const updateCharge = async (ports: CommandPorts, merchant: MerchantId, id
 };
 
 export const refundCharge = async (ports: CommandPorts, merchant: MerchantId, id: string, input: RefundChargeInput, options: CommandOptions = {}) => {
-  const parsed = parseInput(refundChargeInput, input);
+  const parsed = parseInput(refundChargeInput, input, refundTypeCodes);
   if (!parsed.ok) return parsed;
   const p = parsed.value;
   return onCharge(ports, merchant, id, options, async (run) => ({

@@ -110,6 +110,9 @@ const typeCodes: Readonly<Record<string, ErrorCode>> = {
   email: 'invalid_email',
 };
 
+/** A refund's amount of the wrong type gets the code its range check gives (`invalid_refund_amount`). */
+export const refundTypeCodes: Readonly<Record<string, ErrorCode>> = { ...typeCodes, amount: 'invalid_refund_amount' };
+
 /** The value at a path of an input, or undefined when any step is absent. */
 const valueAt = (input: unknown, path: readonly PropertyKey[]): unknown =>
   path.reduce<unknown>((value, key) => (typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined), input);
@@ -122,7 +125,7 @@ const paramName = (path: readonly PropertyKey[]) =>
  * Parses an input with a schema; the first problem becomes a PAY.JP error naming the parameter. An error never
  * echoes the value it refused (it could be a card number).
  */
-export const parseInput = <S extends z.ZodType>(schema: S, input: unknown): Result<z.output<S>> => {
+export const parseInput = <S extends z.ZodType>(schema: S, input: unknown, codes: Readonly<Record<string, ErrorCode>> = typeCodes): Result<z.output<S>> => {
   const parsed = schema.safeParse(input ?? {});
   if (parsed.success) return ok(parsed.data);
   const issue = parsed.error.issues[0]!;
@@ -135,5 +138,5 @@ export const parseInput = <S extends z.ZodType>(schema: S, input: unknown): Resu
   // field (amount, exp_month) is reported as invalid_union, not invalid_type.
   if (valueAt(input ?? {}, issue.path) === undefined)
     return err(invalidParam('missing_param', param, `Missing required parameter: ${param}.`));
-  return err(invalidParam(typeCodes[param] ?? 'invalid_param_key', param, `Invalid value for ${param}.`));
+  return err(invalidParam(codes[param] ?? 'invalid_param_key', param, `Invalid value for ${param}.`));
 };
