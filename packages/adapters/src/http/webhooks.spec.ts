@@ -6,6 +6,7 @@ import { testModeKessai } from '../app/test-mode-kessai.js';
 import { parseMerchants } from './auth.js';
 import { readModelDeliveryState } from './delivery-state.js';
 import { WebhookReactor, type WebhookOptions } from './webhooks.js';
+import type { LogLine } from './log.js';
 
 const acme = unsafeId.merchant('acme');
 const sk = `sk_test_${'a'.repeat(24)}`;
@@ -78,7 +79,16 @@ describe('WebhookReactor', () => {
     const gone = await endpoint();
     await closers.pop()!();
     const lines: string[] = [];
-    const reactor = await start(new WebhookReactor(kessai, merchants(gone.url), { ...fast, log: (l) => lines.push(l.msg) }));
+    const noAnswers: LogLine[] = [];
+    const reactor = await start(
+      new WebhookReactor(kessai, merchants(gone.url), {
+        ...fast,
+        log: (l) => {
+          lines.push(l.msg);
+          if (l.msg === 'webhook delivery got no answer') noAnswers.push(l);
+        },
+      }),
+    );
     const token = await kessai.tokens.create(acme, tokenInput);
     if (!token.ok) throw new Error('token');
     reactor.nudge();
@@ -88,6 +98,9 @@ describe('WebhookReactor', () => {
     expect(reactor.pending('acme', record!.eventId)).toBe(1);
     expect(record!.event.type).toBe('token.created');
     expect(lines).toEqual(expect.arrayContaining(['webhook delivery got no answer', 'webhook delivery will be retried', 'webhook delivery gave up']));
+    // The network's reason in a word, no stack trace at every retry.
+    expect(noAnswers[0]).toMatchObject({ level: 'warn', reason: 'ECONNREFUSED' });
+    expect(noAnswers.some((l) => 'stack' in l)).toBe(false);
   });
 
   it('resumes from its own checkpoint after a restart: pending deliveries go out, delivered ones are not repeated', async () => {

@@ -3,7 +3,7 @@ import { apiChangeOf, apiEventId, toProjected, type PayjpEvent } from '@kessai/p
 import type { Kessai } from '../app/kessai.js';
 import type { Merchant } from './auth.js';
 import { pendingCount, readModelDeliveryState, type DeliveryRecord, type DeliveryStateStore, type EndpointDelivery } from './delivery-state.js';
-import { describeError, silentSink, type LogSink } from './log.js';
+import { describeError, redact, silentSink, type LogSink } from './log.js';
 
 /** How long `stop` lets deliveries under way finish before it cuts them short (a slow endpoint must not hold it). */
 const STOP_GRACE_MS = 2_000;
@@ -68,6 +68,18 @@ interface Endpoint {
 const isSuccess = (status: number) => status >= 200 && status < 300;
 
 /** Where a URL points, without its query string (which could hold a secret) for log lines. */
+/**
+ * Why a POST got no answer, in a word an operator can act on: the network's error code (ECONNREFUSED, ENOTFOUND,
+ * ECONNRESET...) that undici keeps under "fetch failed", or a timeout. A stack trace would say nothing more, at every
+ * retry of every event.
+ */
+const noAnswerReason = (e: unknown): string => {
+  if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError')) return 'timeout';
+  const cause = (e as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
+  if (typeof cause?.code === 'string') return cause.code;
+  return e instanceof Error ? redact(e.message).slice(0, 200) : 'unknown';
+};
+
 const logUrl = (url: string) => {
   try {
     const u = new URL(url);
@@ -390,7 +402,7 @@ export class WebhookReactor {
       return response.status;
     } catch (e) {
       if (this.#stopped) return null;
-      this.#log({ level: 'warn', msg: 'webhook delivery got no answer', url: logUrl(endpoint.url), event: record.eventId, ...describeError(e) });
+      this.#log({ level: 'warn', msg: 'webhook delivery got no answer', url: logUrl(endpoint.url), event: record.eventId, reason: noAnswerReason(e) });
       return null;
     }
   }
