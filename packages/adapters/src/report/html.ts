@@ -1,5 +1,5 @@
 import { incidentPaths, type ImpactReport, type MerchantImpact } from '@kessai/projections';
-import { BUCKET_MS, timeline, type TimelineBucket } from './timeline.js';
+import { timeline, type Timeline } from './timeline.js';
 
 const JST_MS = 9 * 60 * 60 * 1000;
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -10,13 +10,32 @@ export const jst = (ms: number, withDate = true): string => {
   return withDate ? `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${time} JST` : time;
 };
 
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const TICK_STEPS = [HOUR_MS, 3 * HOUR_MS, 6 * HOUR_MS, 12 * HOUR_MS, DAY_MS, 7 * DAY_MS, 28 * DAY_MS, 91 * DAY_MS, 364 * DAY_MS];
+/** The JST date alone, month and day (`06-08`); with the year when a tick is a year from the last. */
+const jstDate = (ms: number): string => {
+  const d = new Date(ms + JST_MS);
+  return `${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+};
+
+/** "15 minutes", "1 hour", "2 days 6 hours"...: the width of one bar. */
+const duration = (ms: number): string => {
+  const days = Math.floor(ms / DAY_MS);
+  const hours = Math.floor((ms % DAY_MS) / HOUR_MS);
+  const minutes = Math.round((ms % HOUR_MS) / 60_000);
+  const part = (n: number, unit: string) => (n === 0 ? '' : `${n} ${unit}${n === 1 ? '' : 's'}`);
+  return [part(days, 'day'), part(hours, 'hour'), part(minutes, 'minute')].filter((p) => p !== '').join(' ');
+};
+
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const colors = { passed: '#2e7d32', failed: '#c62828', unavailable: '#ef6c00', unchecked: '#9e9e9e', signature: '#6a1b9a' } as const;
 
 /** Stacked bars of cvc_check decisions per 15 minutes; unchecked answers to a supplied CVC stand out. */
-const timelineSvg = (buckets: readonly TimelineBucket[], window: ImpactReport['window']): string => {
-  if (buckets.length === 0) return '<p class="muted">No tokens.</p>';
+const timelineSvg = ({ buckets, bucketMs, outside }: Timeline, window: ImpactReport['window']): string => {
+  const elsewhere = outside === 0 ? '' : `<p class="muted">${outside.toLocaleString('en-US')} token(s) made outside this span are not drawn (they are in the tables and the CSV).</p>`;
+  if (buckets.length === 0) return `<p class="muted">No tokens in this span.</p>${elsewhere}`;
   const width = 960;
   const height = 220;
   const left = 44;
@@ -24,9 +43,11 @@ const timelineSvg = (buckets: readonly TimelineBucket[], window: ImpactReport['w
   const plotW = width - left - 24;
   const plotH = height - bottom - 10;
   const start = buckets[0]!.start;
-  const end = buckets[buckets.length - 1]!.start + BUCKET_MS;
+  const end = buckets[buckets.length - 1]!.start + bucketMs;
   const x = (ms: number) => left + ((ms - start) / (end - start)) * plotW;
-  const max = Math.max(1, ...buckets.map((b) => b.counts.passed + b.counts.failed + b.counts.unavailable + b.counts.unchecked));
+  // A loop, not Math.max(...buckets): spreading a long array overflows the stack.
+  let max = 1;
+  for (const b of buckets) max = Math.max(max, b.counts.passed + b.counts.failed + b.counts.unavailable + b.counts.unchecked);
   const y = (n: number) => (n / max) * plotH;
   const barW = Math.max(1, plotW / buckets.length - 1);
   const parts: string[] = [];
@@ -57,17 +78,21 @@ const timelineSvg = (buckets: readonly TimelineBucket[], window: ImpactReport['w
       );
     }
   }
-  for (let t = Math.ceil(start / 3_600_000) * 3_600_000; t <= end; t += 3_600_000)
+  // At most 16 ticks, on whole JST hours or days; a tick at midnight JST (or every tick, a day or more apart) shows the date.
+  const step = TICK_STEPS.find((ms) => (end - start) / ms <= 16) ?? TICK_STEPS[TICK_STEPS.length - 1]!;
+  for (let t = Math.ceil((start + JST_MS) / step) * step - JST_MS; t <= end; t += step) {
+    const midnight = (t + JST_MS) % DAY_MS === 0;
     parts.push(
       `<line x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="${height - bottom}" y2="${height - bottom + 4}" stroke="#555"/>`,
-      `<text x="${x(t).toFixed(1)}" y="${height - 8}" text-anchor="middle" class="label">${jst(t, false)}</text>`,
+      `<text x="${x(t).toFixed(1)}" y="${height - 8}" text-anchor="middle" class="label">${midnight ? jstDate(t) : jst(t, false)}</text>`,
     );
+  }
   parts.push(
     `<line x1="${left}" x2="${left + plotW}" y1="${height - bottom}" y2="${height - bottom}" stroke="#555"/>`,
     `<text x="${left - 6}" y="${height - bottom - plotH + 4}" text-anchor="end" class="label">${max}</text>`,
     `<text x="${left - 6}" y="${height - bottom}" text-anchor="end" class="label">0</text>`,
   );
-  return `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="cvc_check decisions per 15 minutes">${parts.join('')}</svg>`;
+  return `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="cvc_check decisions per ${duration(bucketMs)}">${parts.join('')}</svg>${elsewhere}`;
 };
 
 const legend = () =>
@@ -128,6 +153,7 @@ export interface HtmlContext {
 /** A self-contained page (inline CSS and SVG, no script, no network) a merchant's engineer can open and trust. */
 export const impactHtml = (report: ImpactReport, context: HtmlContext): string => {
   const affected = report.merchants.reduce((n, m) => n + m.tokens.affected, 0);
+  const chart = timeline(report.tokens, report.window);
   const total = report.merchants.reduce((n, m) => n + m.tokens.total, 0);
   const mode =
     report.by === 'signature'
@@ -146,8 +172,8 @@ export const impactHtml = (report: ImpactReport, context: HtmlContext): string =
 <span>Merchants</span><span>${report.merchants.length}</span>
 <span>Computed from</span><span>${context.events.toLocaleString('en-US')} events, at ${jst(context.generatedAt)}</span>
 </div>
-<h2>cvc_check answers per 15 minutes (all tokens in scope)</h2>
-${timelineSvg(timeline(report.tokens), report.window)}
+<h2>cvc_check answers per ${duration(chart.bucketMs)} (all tokens in scope)</h2>
+${timelineSvg(chart, report.window)}
 ${legend()}
 ${report.merchants.map(merchantSection).join('\n')}
 <h2>How to read this</h2>
