@@ -95,6 +95,11 @@ describe('JSONL', () => {
     await expect(importJsonl(text)).rejects.toThrow(/^JSONL line 3: Expected position 2/);
   });
 
+  it('given a line repeated, when imported, then the error names the repeat, not the line it repeats', async () => {
+    const text = [lineOf(event(1, 's-1', 0)), lineOf(event(2, 's-1', 1)), lineOf(event(2, 's-1', 1))].join('\n');
+    await expect(importJsonl(text)).rejects.toThrow(/^JSONL line 3: Expected position 3/);
+  });
+
   it('given a gap in a stream\'s revisions, when imported, then the store refuses it and the error names the line', async () => {
     const text = [lineOf(event(1, 's-1', 0)), lineOf(event(2, 's-2', 0)), lineOf(event(3, 's-1', 2))].join('\n');
     await expect(importJsonl(text)).rejects.toThrow(/^JSONL line 3: Expected revision 1/);

@@ -162,7 +162,8 @@ export const importJsonl = async (source: string | Iterable<string> | AsyncItera
       store.loadAll(batch.map((b) => b.event));
     } catch (e) {
       if (!(e instanceof InvalidHistoryError)) throw e;
-      const at = batch.find((b) => b.event.position === e.position && b.event.stream === e.stream && b.event.revision === e.revision);
+      // By index: a duplicated line has the same position, stream and revision as the line it repeats.
+      const at = e.index === undefined ? undefined : batch[e.index];
       throw at === undefined ? e : new JsonlError(at.line, e.message);
     }
     batch = [];

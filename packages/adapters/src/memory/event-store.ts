@@ -19,12 +19,15 @@ export class InvalidHistoryError extends Error {
   readonly stream: string;
   readonly revision: number;
   readonly position: number;
-  constructor(message: string, event: { readonly stream: string; readonly revision: number; readonly position: number }) {
+  /** Which of the events handed to `loadAll` it is (0 for the first): a duplicate names the same position as its original. */
+  readonly index: number | undefined;
+  constructor(message: string, event: { readonly stream: string; readonly revision: number; readonly position: number }, index?: number) {
     super(`${message} (stream ${event.stream}, revision ${event.revision}, position ${event.position})`);
     this.name = 'InvalidHistoryError';
     this.stream = event.stream;
     this.revision = event.revision;
     this.position = event.position;
+    this.index = index;
   }
 }
 
@@ -127,23 +130,25 @@ export class MemoryEventStore implements EventStore {
   loadAll(events: Iterable<StoredEvent>): void {
     const staged: StoredEvent[] = [];
     const heads = new Map<string, number>();
-    let position = this.#all.length;
+    const start = this.#all.length;
+    let position = start;
     // A command's events carry equal metadata; an export writes it on each line, the store keeps it once.
     let metadata: EventMetadata | undefined;
     for (const event of events) {
       position++;
-      if (event.position !== position) throw new InvalidHistoryError(`Expected position ${position}`, event);
-      if (typeof event.stream !== 'string' || event.stream === '') throw new InvalidHistoryError('Missing stream name', event);
+      const index = position - start - 1;
+      if (event.position !== position) throw new InvalidHistoryError(`Expected position ${position}`, event, index);
+      if (typeof event.stream !== 'string' || event.stream === '') throw new InvalidHistoryError('Missing stream name', event, index);
       const revision = (heads.get(event.stream) ?? this.#revisionOf(event.stream)) + 1;
-      if (event.revision !== revision) throw new InvalidHistoryError(`Expected revision ${revision}`, event);
-      if (!Number.isFinite(event.recordedAt)) throw new InvalidHistoryError('Missing recordedAt', event);
+      if (event.revision !== revision) throw new InvalidHistoryError(`Expected revision ${revision}`, event, index);
+      if (!Number.isFinite(event.recordedAt)) throw new InvalidHistoryError('Missing recordedAt', event, index);
       heads.set(event.stream, revision);
       try {
         checkEvent(event);
         if (metadata === undefined || !sameFlatRecord(metadata, event.metadata)) metadata = frozenCopy(event.metadata, this.#strings) as EventMetadata;
         staged.push(storedEvent(event, metadata, event.stream, revision, position, event.recordedAt, this.#strings));
       } catch (e) {
-        throw new InvalidHistoryError(e instanceof Error ? e.message : String(e), event);
+        throw new InvalidHistoryError(e instanceof Error ? e.message : String(e), event, index);
       }
     }
     for (const event of staged) this.#write(event);
