@@ -44,6 +44,24 @@ describe('kessai demo, impact and rebuild on memory', () => {
   it('given bad arguments, then one clear line and a non-zero exit', async () => {
     await expect(kessai('impact', '--by', 'sideways', join(dir, 'stream.jsonl'))).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/--by is signature or window/) });
     await expect(kessai('impact', join(dir, 'missing.jsonl'))).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/^kessai: .*missing\.jsonl/m) });
+    // A window without offsets would be read in this machine's time zone: refused, naming the part.
+    await expect(kessai('impact', join(dir, 'stream.jsonl'), '--window', '2017-06-07T17:00/2017-06-07T18:00+09:00')).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/"2017-06-07T17:00" has no time zone offset/),
+    });
+    await expect(kessai('impact', join(dir, 'stream.jsonl'), '--window', '2017-06-07T18:00+09:00/2017-06-07T17:00+09:00')).rejects.toMatchObject({
+      stderr: expect.stringMatching(/must end after it starts/),
+    });
+    // A bad --out fails before any work, not after the projection.
+    await expect(kessai('impact', join(dir, 'stream.jsonl'), '--out', join(dir, 'stream.jsonl'))).rejects.toMatchObject({
+      code: 1,
+      stdout: expect.not.stringContaining('cvc_check incident impact'),
+      stderr: expect.stringMatching(/--out .*stream\.jsonl: cannot write reports there/),
+    });
+    await expect(kessai('demo', '--events', '200', '--out', join(dir, 'demo2'), '--export', join(dir, 'no', 'such', 'x.jsonl'))).rejects.toMatchObject({
+      stderr: expect.stringMatching(/--export .*x\.jsonl: cannot write there/),
+    });
+    expect(existsSync(join(dir, 'demo2', 'impact.json'))).toBe(false);
   }, 60_000);
 });
 
@@ -64,6 +82,15 @@ describe.skipIf(!pg.available)('kessai with --pg', () => {
       const { stdout } = await kessai('rebuild', '--pg', url, '--schema', copySchema);
       expect(stdout).toContain('0 added, 0 removed, 0 changed');
       await expect(kessai('demo', '--events', '200', '--pg', url, '--schema', demoSchema)).rejects.toMatchObject({ stderr: expect.stringMatching(/already holds events/) });
+      // Reading a store that is not there (a typo in the schema) fails, and creates nothing: no "nothing affected".
+      const typo = `${schema}_typo`;
+      for (const args of [['impact', '--out', join(dir, 'typo')], ['rebuild'], ['export', join(dir, 'typo.jsonl')]])
+        await expect(kessai(...args, '--pg', url, '--schema', typo), args[0]).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(new RegExp(`no kessai store in schema "${typo}"`)) });
+      expect((await pg.db.pool.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [typo])).rowCount).toBe(0);
+      // An import into a store that already holds events says so plainly, once prefixed.
+      await expect(kessai('import', join(dir, 'stream.jsonl'), '--pg', url, '--schema', copySchema)).rejects.toMatchObject({
+        stderr: expect.stringMatching(/^kessai: the store already holds [\d,]+ events, so an import must start at position/),
+      });
     } finally {
       await pg.db.pool.query(`DROP SCHEMA IF EXISTS ${demoSchema} CASCADE; DROP SCHEMA IF EXISTS ${copySchema} CASCADE`);
     }

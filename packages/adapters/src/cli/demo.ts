@@ -3,7 +3,7 @@ import { testModeKessai } from '../app/test-mode-kessai.js';
 import { exportJsonlFile } from '../jsonl/files.js';
 import { generateScenario } from '../scenario/generator.js';
 import { INCIDENT_WINDOW } from '../test-mode/cvc-verifier.js';
-import { printSummary, writeReports } from './output.js';
+import { prepareOutDir, prepareOutFile, printSummary, writeReports } from './output.js';
 import { Progress } from './progress.js';
 import { openPostgres, type PgFlags, type PostgresStores } from './stores.js';
 import { PostgresCardsWithEvents } from '../postgres/cards-with-events.js';
@@ -21,7 +21,9 @@ export interface DemoOptions extends PgFlags {
  * the impact report per merchant, printed and written as HTML, JSON and CSV.
  */
 export const runDemo = async (options: DemoOptions): Promise<void> => {
-  console.log(`kessai demo: ${options.merchants} merchants, about ${options.events.toLocaleString('en-US')} events, seed ${options.seed}`);
+  prepareOutDir(options.out);
+  if (options.export !== undefined) prepareOutFile('--export', options.export);
+  console.log(`kessai demo: ${options.merchants} merchant${options.merchants === 1 ? '' : 's'}, about ${options.events.toLocaleString('en-US')} events, seed ${options.seed}`);
   console.log('The CVC verifier is faulty from 2017-06-07 16:55 to 21:55 JST: it answers "unchecked" whatever CVC is sent.\n');
 
   const pg = options.pg === undefined ? null : await openPostgres({ ...options, pg: options.pg });

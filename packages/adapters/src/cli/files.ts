@@ -2,15 +2,27 @@ import { writeFileSync } from 'node:fs';
 import { incidentImpact, payjpViews, ProjectionRunner } from '@kessai/projections';
 import { exportJsonlFile, loadJsonlFile, readJsonlFile } from '../jsonl/files.js';
 import { INCIDENT_WINDOW } from '../test-mode/cvc-verifier.js';
-import { printSummary, writeReports } from './output.js';
+import { prepareOutDir, prepareOutFile, printSummary, writeReports } from './output.js';
 import { Progress } from './progress.js';
 import { memorySource, openPostgres, type PgFlags, type Source } from './stores.js';
 
-/** `from/to` in ISO 8601 (e.g. 2017-06-07T16:55+09:00/2017-06-07T21:55+09:00) to epoch milliseconds. */
+const WINDOW_EXAMPLE = '2017-06-07T16:55+09:00/2017-06-07T21:55+09:00';
+
+/**
+ * `from/to` in ISO 8601 (e.g. 2017-06-07T16:55+09:00/2017-06-07T21:55+09:00) to epoch milliseconds. Each time needs
+ * its offset (`+09:00`, `Z`): without one, JavaScript reads it in this machine's time zone, and a report for the
+ * wrong five hours would say "nothing affected".
+ */
 export const parseWindow = (text: string): { from: number; to: number } => {
-  const [from, to] = text.split('/').map((s) => Date.parse(s));
-  if (from === undefined || to === undefined || Number.isNaN(from) || Number.isNaN(to) || from >= to)
-    throw new Error(`Not a window: "${text}". Give two ISO times, from/to, e.g. 2017-06-07T16:55+09:00/2017-06-07T21:55+09:00`);
+  const parts = text.split('/');
+  if (parts.length !== 2) throw new Error(`Not a window: "${text}". Give two ISO times, from/to, e.g. ${WINDOW_EXAMPLE}`);
+  const [from, to] = parts.map((part) => {
+    if (Number.isNaN(Date.parse(part))) throw new Error(`Not a window: "${part}" is not an ISO time. Give from/to, e.g. ${WINDOW_EXAMPLE}`);
+    if (!/(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(part.trim()) || !part.includes('T'))
+      throw new Error(`Not a window: "${part}" has no time zone offset. Write it as in ${WINDOW_EXAMPLE} (JST) or with Z (UTC).`);
+    return Date.parse(part);
+  }) as [number, number];
+  if (from >= to) throw new Error(`Not a window: it must end after it starts ("${text}").`);
   return { from, to };
 };
 
@@ -24,7 +36,7 @@ const PG_CACHE_LIMIT = 25_000;
 const openSource = async (file: string | undefined, flags: PgFlags): Promise<Source> => {
   if (flags.pg !== undefined) {
     if (file !== undefined) throw new Error('Give a JSONL file or --pg, not both (to load a file into PostgreSQL, use `kessai import`).');
-    const pg = await openPostgres({ ...flags, pg: flags.pg });
+    const pg = await openPostgres({ ...flags, pg: flags.pg }, true);
     return { events: pg.events, readModels: pg.readModels, label: 'PostgreSQL', cacheLimit: PG_CACHE_LIMIT, close: () => pg.close() };
   }
   if (file === undefined) throw new Error('Give a JSONL file, or --pg <url> to read a PostgreSQL store.');
@@ -61,11 +73,13 @@ export interface ImpactCommandOptions extends PgFlags {
 
 /** `kessai impact [file]`: which objects, on which API paths, showed a wrong cvc_check. */
 export const runImpact = async (file: string | undefined, options: ImpactCommandOptions): Promise<void> => {
+  const window = options.window === undefined ? INCIDENT_WINDOW : parseWindow(options.window);
+  prepareOutDir(options.out);
   const source = await openSource(file, options);
   try {
     const head = await catchUp(source);
     const report = await incidentImpact(await source.readModels.active(), {
-      window: options.window === undefined ? INCIDENT_WINDOW : parseWindow(options.window),
+      window,
       by: options.by,
       ...(options.merchant === undefined ? {} : { merchant: options.merchant }),
     });
@@ -82,6 +96,7 @@ export const runImpact = async (file: string | undefined, options: ImpactCommand
  * switch readers to it, and report what changed between the two.
  */
 export const runRebuild = async (file: string | undefined, options: PgFlags & { readonly diffOut?: string }): Promise<void> => {
+  if (options.diffOut !== undefined) prepareOutFile('--diff-out', options.diffOut);
   const source = await openSource(file, options);
   try {
     const head = await catchUp(source);
@@ -103,7 +118,8 @@ export const runRebuild = async (file: string | undefined, options: PgFlags & { 
 /** `kessai export --pg <url> <file>`: the PostgreSQL event store as JSONL, one stored event per line. */
 export const runExport = async (file: string, options: PgFlags): Promise<void> => {
   if (options.pg === undefined) throw new Error('export reads a PostgreSQL store: give --pg <url> (a memory store lives only in its process; `kessai demo --export` writes one).');
-  const pg = await openPostgres({ ...options, pg: options.pg });
+  prepareOutFile('export to', file);
+  const pg = await openPostgres({ ...options, pg: options.pg }, true);
   try {
     const exporting = new Progress(`exporting to ${file}`, 1);
     const lines = await exportJsonlFile(pg.events, file, { batchSize: 5_000 });
@@ -121,6 +137,13 @@ export const runImport = async (file: string, options: PgFlags): Promise<void> =
     const importing = new Progress(`importing ${file}`, 1);
     const events = [];
     for await (const { event } of readJsonlFile(file)) events.push(event);
+    // Said plainly before the store refuses it in its own words ("positions 1 to 5000 do not continue the log").
+    const head = await pg.events.headPosition();
+    const first = events[0]?.position;
+    if (first !== undefined && first !== head + 1)
+      throw new Error(
+        `the store already holds ${head.toLocaleString('en-US')} events, so an import must start at position ${(head + 1).toLocaleString('en-US')}; ${file} starts at ${first.toLocaleString('en-US')} (import into an empty schema: --schema <new name>)`,
+      );
     const imported = await pg.events.importEvents(events);
     importing.done(`${imported.toLocaleString('en-US')} events; run \`kessai impact --pg\` or \`kessai rebuild --pg\` to project them`);
   } finally {

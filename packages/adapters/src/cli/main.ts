@@ -68,7 +68,8 @@ const main = async () => {
     await program.parseAsync(process.argv);
   } catch (e) {
     // One clear line, never a stack trace or an input value.
-    console.error(`kessai: ${e instanceof Error ? e.message : String(e)}`);
+    // A message from the store's SQL already starts with "kessai: "; say it once.
+    console.error(`kessai: ${(e instanceof Error ? e.message : String(e)).replace(/^kessai: /, '')}`);
     process.exitCode = 1;
   }
 };

@@ -1,16 +1,42 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { accessSync, constants, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { incidentPaths, type ImpactReport } from '@kessai/projections';
 import { impactCsv } from '../report/csv.js';
 import { impactHtml, jst } from '../report/html.js';
 
-/** Writes the impact report as HTML, JSON and CSV into `dir`; answers the three paths. */
+/**
+ * Checks, before any work, that the reports can be written into `dir` (made if missing): a bad --out fails at once,
+ * not after minutes of projecting.
+ */
+export const prepareOutDir = (dir: string): void => {
+  try {
+    mkdirSync(dir, { recursive: true });
+    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    throw new Error(`--out ${dir}: cannot write reports there (${e instanceof Error ? e.message.replace(/^[A-Z]+: /, '') : String(e)})`);
+  }
+};
+
+/** Checks, before any work, that a file can be written at `path`: its directory exists and takes writes. */
+export const prepareOutFile = (option: string, path: string): void => {
+  const dir = dirname(resolve(path));
+  try {
+    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    throw new Error(`${option} ${path}: cannot write there (${e instanceof Error ? e.message.replace(/^[A-Z]+: /, '') : String(e)})`);
+  }
+};
+
+/** Writes the impact report as HTML, JSON and CSV into `dir`; answers the three paths. Each is rendered before any is written. */
 export const writeReports = (report: ImpactReport, dir: string, events: number): { html: string; json: string; csv: string } => {
-  mkdirSync(dir, { recursive: true });
+  prepareOutDir(dir);
   const paths = { html: resolve(dir, 'impact.html'), json: resolve(dir, 'impact.json'), csv: resolve(dir, 'impact.csv') };
-  writeFileSync(paths.html, impactHtml(report, { events, generatedAt: Date.now() }));
-  writeFileSync(paths.json, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(paths.csv, impactCsv(report));
+  const texts = { json: `${JSON.stringify(report, null, 2)}\n`, csv: impactCsv(report), html: impactHtml(report, { events, generatedAt: Date.now() }) };
+  writeFileSync(paths.json, texts.json);
+  writeFileSync(paths.csv, texts.csv);
+  writeFileSync(paths.html, texts.html);
   return paths;
 };
 
@@ -27,9 +53,12 @@ export const printSummary = (report: ImpactReport): void => {
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) console.log(line(row));
-  const disagreements = merchants.reduce((n, m) => n + m.disagreements.length, 0);
-  if (disagreements > 0)
-    console.log(
-      `\n${disagreements} token(s) are judged differently by window and by signature (mostly made in the window without a CVC, where unchecked is the true answer); the report lists each, with why.`,
-    );
+  // Why window and signature disagree, most frequent first: the counts come from the report, not from a guess.
+  const reasons = new Map<string, number>();
+  for (const m of merchants) for (const d of m.disagreements) reasons.set(d.reason, (reasons.get(d.reason) ?? 0) + 1);
+  const disagreements = [...reasons.values()].reduce((n, c) => n + c, 0);
+  if (disagreements > 0) {
+    console.log(`\n${disagreements} token(s) are judged differently by window and by signature; the report lists each:`);
+    for (const [reason, count] of [...reasons].sort(([, a], [, b]) => b - a)) console.log(`  ${String(count).padStart(6)}  ${reason}`);
+  }
 };

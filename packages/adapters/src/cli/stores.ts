@@ -3,7 +3,7 @@ import type { EventStore } from '@kessai/domain';
 import type { ReadModelStore } from '@kessai/projections';
 import { MemoryEventStore } from '../memory/event-store.js';
 import { MemoryReadModelStore } from '../memory/read-model-store.js';
-import { connectPostgres } from '../postgres/connection.js';
+import { connectPostgres, NoKessaiStoreError } from '../postgres/connection.js';
 import type { PostgresCardVault } from '../postgres/card-vault.js';
 import type { PostgresEventStore } from '../postgres/event-store.js';
 import { vaultKeysFromEnv, type VaultKeys } from '../postgres/vault-key.js';
@@ -20,12 +20,17 @@ export interface PostgresStores {
   close(): Promise<void>;
 }
 
-/** Connects to PostgreSQL (migrating the schema); errors name the problem, never the password. */
-export const openPostgres = async (flags: Required<Pick<PgFlags, 'pg'>> & PgFlags): Promise<PostgresStores> => {
+/**
+ * Connects to PostgreSQL (migrating the schema); errors name the problem, never the password. `existing`: the store
+ * must be there already (commands that read one), so a typo in the database or schema fails instead of reporting on
+ * a new, empty store.
+ */
+export const openPostgres = async (flags: Required<Pick<PgFlags, 'pg'>> & PgFlags, existing = false): Promise<PostgresStores> => {
   let connection: Awaited<ReturnType<typeof connectPostgres>>;
   try {
-    connection = await connectPostgres(flags.pg, { ...(flags.schema === undefined ? {} : { schema: flags.schema }), connectionTimeoutMillis: 10_000 });
+    connection = await connectPostgres(flags.pg, { ...(flags.schema === undefined ? {} : { schema: flags.schema }), connectionTimeoutMillis: 10_000, existing });
   } catch (e) {
+    if (e instanceof NoKessaiStoreError) throw new Error(`--pg: ${e.message}`);
     throw new Error(`--pg: cannot connect to PostgreSQL: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
   }
   return {

@@ -23,6 +23,23 @@ export interface ConnectOptions {
   readonly max?: number;
   /** How long to wait for a connection before failing (default: no limit, as `pg`). */
   readonly connectionTimeoutMillis?: number;
+  /**
+   * Only a store that is already there: fail with NoKessaiStoreError when the schema holds no kessai migrations,
+   * instead of creating it. For tools that read a store (an impact report, an export): a mistyped database or schema
+   * must not be answered with a new, empty store and "nothing affected". An existing store is still migrated.
+   */
+  readonly existing?: boolean;
+}
+
+/** `connectPostgres(..., { existing: true })` found no kessai store in that schema of that database. */
+export class NoKessaiStoreError extends Error {
+  readonly _tag = 'NoKessaiStore';
+  readonly schema: string;
+  constructor(schema: string, database: string) {
+    super(`no kessai store in schema "${schema}" of database "${database}": check the connection string and the schema name (nothing was created)`);
+    this.name = 'NoKessaiStoreError';
+    this.schema = schema;
+  }
 }
 
 /** Every store a `Kessai` takes, on one database, wired together. */
@@ -65,6 +82,14 @@ export const connectPostgres = async (source?: string | pg.Pool, options: Connec
   const owned = !(source instanceof pg.Pool);
   const pool = source instanceof pg.Pool ? source : createPool(source, options);
   try {
+    if (options.existing === true) {
+      const found = await pool.query<{ database: string; store: string | null }>(
+        'SELECT current_database() AS database, to_regclass(format(\'%I.kessai_migrations\', $1::text))::text AS store',
+        [schema],
+      );
+      const row = found.rows[0]!;
+      if (row.store === null) throw new NoKessaiStoreError(schema, row.database);
+    }
     await migrate(pool, { schema });
   } catch (e) {
     if (owned) await pool.end();
