@@ -13,6 +13,7 @@ interface ServeFlags {
   readonly host: string;
   readonly keys?: string;
   readonly pg?: string;
+  readonly schema: string;
   readonly incidentWindow?: string;
   readonly clock?: string;
 }
@@ -35,6 +36,7 @@ export const registerServeCommand = (program: Command, hooks: ServeCommandHooks 
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--keys <file>', 'JSON list of merchants: [{"id","secretKeys":["sk_test_…"],"publicKeys":["pk_test_…"],"webhooks":[{"url","token"}]}]')
     .option('--pg <url>', 'serve from PostgreSQL instead of memory (needs KESSAI_VAULT_KEY and KESSAI_FINGERPRINT_SECRET)')
+    .option('--schema <name>', "PostgreSQL schema holding kessai's tables", 'kessai')
     .option('--incident-window <from/to>', 'run the faulty CVC verifier of the 2017-06-07 incident between two ISO times ("incident" for the real window)')
     .option('--clock <iso>', 'start the payment clock at this instant; it then runs with real time')
     .action(async (flags: ServeFlags) => {
@@ -42,7 +44,7 @@ export const registerServeCommand = (program: Command, hooks: ServeCommandHooks 
         port: flags.port,
         host: flags.host,
         ...(flags.keys === undefined ? {} : { keysFile: flags.keys }),
-        ...(flags.pg === undefined ? {} : { pg: flags.pg }),
+        ...(flags.pg === undefined ? {} : { pg: flags.pg, pgSchema: flags.schema }),
         ...(flags.incidentWindow === undefined ? {} : { incidentWindow: flags.incidentWindow }),
         ...(flags.clock === undefined ? {} : { clock: flags.clock }),
         ...(hooks.log === undefined ? {} : { log: hooks.log }),
