@@ -47,7 +47,7 @@ describe('kessai demo, impact and rebuild on memory', () => {
     // A window without offsets would be read in this machine's time zone: refused, naming the part.
     await expect(kessai('impact', join(dir, 'stream.jsonl'), '--window', '2017-06-07T17:00/2017-06-07T18:00+09:00')).rejects.toMatchObject({
       code: 1,
-      stderr: expect.stringMatching(/"2017-06-07T17:00" has no time zone offset/),
+      stderr: expect.stringMatching(/--window: "2017-06-07T17:00" has no time zone offset/),
     });
     await expect(kessai('impact', join(dir, 'stream.jsonl'), '--window', '2017-06-07T18:00+09:00/2017-06-07T17:00+09:00')).rejects.toMatchObject({
       stderr: expect.stringMatching(/must end after it starts/),

@@ -1,30 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { incidentImpact, payjpViews, ProjectionRunner } from '@kessai/projections';
 import { exportJsonlFile, loadJsonlFile, readJsonlFile } from '../jsonl/files.js';
+import { parseTimeWindow } from '../http/serve.js';
 import { INCIDENT_WINDOW } from '../test-mode/cvc-verifier.js';
 import { prepareOutDir, prepareOutFile, printSummary, writeReports } from './output.js';
 import { Progress } from './progress.js';
 import { memorySource, openPostgres, type PgFlags, type Source } from './stores.js';
 
-const WINDOW_EXAMPLE = '2017-06-07T16:55+09:00/2017-06-07T21:55+09:00';
-
-/**
- * `from/to` in ISO 8601 (e.g. 2017-06-07T16:55+09:00/2017-06-07T21:55+09:00) to epoch milliseconds. Each time needs
- * its offset (`+09:00`, `Z`): without one, JavaScript reads it in this machine's time zone, and a report for the
- * wrong five hours would say "nothing affected".
- */
-export const parseWindow = (text: string): { from: number; to: number } => {
-  const parts = text.split('/');
-  if (parts.length !== 2) throw new Error(`Not a window: "${text}". Give two ISO times, from/to, e.g. ${WINDOW_EXAMPLE}`);
-  const [from, to] = parts.map((part) => {
-    if (Number.isNaN(Date.parse(part))) throw new Error(`Not a window: "${part}" is not an ISO time. Give from/to, e.g. ${WINDOW_EXAMPLE}`);
-    if (!/(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(part.trim()) || !part.includes('T'))
-      throw new Error(`Not a window: "${part}" has no time zone offset. Write it as in ${WINDOW_EXAMPLE} (JST) or with Z (UTC).`);
-    return Date.parse(part);
-  }) as [number, number];
-  if (from >= to) throw new Error(`Not a window: it must end after it starts ("${text}").`);
-  return { from, to };
-};
+/** `from/to` as two ISO times with offsets (e.g. 2017-06-07T16:55+09:00/2017-06-07T21:55+09:00), for --window. */
+export const parseWindow = (text: string): { from: number; to: number } => parseTimeWindow(text, '--window');
 
 /**
  * Documents a PostgreSQL rebuild keeps in memory (the rest is read back when needed): about 25,000 keeps a

@@ -27,6 +27,8 @@ describe('parseWindow', () => {
     expect(parseWindow('incident')).toEqual({ from: Date.UTC(2017, 5, 7, 7, 55), to: Date.UTC(2017, 5, 7, 12, 55) });
     for (const bad of ['2017-06-07T16:55:00Z', '2017-06-07T16:55:00Z/soon', '2017-06-08T00:00:00Z/2017-06-07T00:00:00Z', 'a/b/c', '1496822400/1496840400'])
       expect(() => parseWindow(bad), bad).toThrow(/--incident-window/);
+    // A time without its offset would be read in this machine's time zone.
+    expect(() => parseWindow('2017-06-07T16:55:00/2017-06-07T21:55:00+09:00')).toThrow(/"2017-06-07T16:55:00" has no time zone offset/);
   });
 });
 

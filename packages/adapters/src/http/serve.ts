@@ -47,22 +47,31 @@ export class OffsetClock implements Clock {
   }
 }
 
-const instant = (text: string, what: string): number => {
+/**
+ * An ISO time with its offset (`+09:00`, `Z`) to epoch milliseconds. Without an offset JavaScript reads a time in
+ * this machine's time zone, and a window five hours off would report "nothing affected": so one is required.
+ */
+export const isoInstant = (text: string, what: string): number => {
   const at = Date.parse(text);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(at)) throw new Error(`${what}: expected an ISO time such as 2017-06-07T16:55:00+09:00, got "${text}".`);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text) || Number.isNaN(at))
+    throw new Error(`${what}: expected an ISO time such as 2017-06-07T16:55:00+09:00, got "${text}".`);
+  if (!/(?:Z|[+-]\d{2}:?\d{2})$/i.test(text))
+    throw new Error(`${what}: "${text}" has no time zone offset; write it as 2017-06-07T16:55:00+09:00 (JST) or with Z (UTC).`);
   return at;
 };
 
-/** `<from>/<to>` as two ISO times, or `incident` for 2017-06-07 16:55 to 21:55 JST. */
-export const parseWindow = (text: string): TimeWindow => {
-  if (text === 'incident') return INCIDENT_WINDOW;
+/** `<from>/<to>` as two ISO times with offsets; `what` names the option in errors. */
+export const parseTimeWindow = (text: string, what: string): TimeWindow => {
   const parts = text.split('/');
-  if (parts.length !== 2) throw new Error('--incident-window: expected <from>/<to>, two ISO times separated by "/".');
-  const from = instant(parts[0]!, '--incident-window');
-  const to = instant(parts[1]!, '--incident-window');
-  if (from >= to) throw new Error('--incident-window: <from> must be before <to>.');
+  if (parts.length !== 2) throw new Error(`${what}: expected <from>/<to>, two ISO times separated by "/", such as 2017-06-07T16:55+09:00/2017-06-07T21:55+09:00.`);
+  const from = isoInstant(parts[0]!, what);
+  const to = isoInstant(parts[1]!, what);
+  if (from >= to) throw new Error(`${what}: it must end after it starts ("${text}").`);
   return { from, to };
 };
+
+/** `<from>/<to>` as two ISO times, or `incident` for 2017-06-07 16:55 to 21:55 JST. */
+export const parseWindow = (text: string): TimeWindow => (text === 'incident' ? INCIDENT_WINDOW : parseTimeWindow(text, '--incident-window'));
 
 export interface ServeOptions {
   /** 0 picks a free port. */
@@ -178,7 +187,7 @@ const postgresStores = async (url: string, options: ServeOptions, clock: Clock):
 export const startServer = async (options: ServeOptions): Promise<RunningServer> => {
   const { merchants, generated } = await loadMerchants(options);
   const window = options.incidentWindow === undefined ? null : typeof options.incidentWindow === 'string' ? parseWindow(options.incidentWindow) : options.incidentWindow;
-  const start = options.clock === undefined ? null : typeof options.clock === 'number' ? options.clock : instant(options.clock, '--clock');
+  const start = options.clock === undefined ? null : typeof options.clock === 'number' ? options.clock : isoInstant(options.clock, '--clock');
   const clock: Clock = start === null ? new SystemClock() : new OffsetClock(start);
   const stores = options.pg === undefined ? memoryStores(clock) : await postgresStores(options.pg, options, clock);
 
