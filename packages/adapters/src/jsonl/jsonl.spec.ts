@@ -77,6 +77,13 @@ describe('JSONL', () => {
     const text = `${lineOf(event(1, 's-1', 0))}\n\n{"stream": oops}\n`;
     expect(() => parseJsonl(text)).toThrow(JsonlError);
     expect(() => parseJsonl(text)).toThrow(/^JSONL line 3: not JSON/);
+    // V8's own message would quote the line, and a line can hold a card number.
+    expect(() => parseJsonl('abc 4242424242424242')).toThrow(/^JSONL line 1: not JSON$/);
+    expect(() => parseJsonl('{"note": "4242424242424242" x}')).toThrow(/^JSONL line 1: not JSON \(unreadable at character \d+\)$/);
+  });
+
+  it('given a byte order mark before the first line, when parsed, then it is skipped', () => {
+    expect(parseJsonl(`\uFEFF${lineOf(event(1, 's-1', 0))}\n`)).toHaveLength(1);
   });
 
   it('given a line that is not a stored event, when parsed, then the error names the line and the field', () => {

@@ -99,14 +99,24 @@ const describeIssue = (error: z.ZodError): string => {
   return `${issue.path.length === 0 ? 'the line' : issue.path.join('.')}: ${issue.message}`;
 };
 
-/** Parses one line; null for a blank line. Throws JsonlError naming `lineNumber`. */
+/**
+ * Where JSON.parse gave up, without its message: V8 quotes the text it could not read (`Unexpected token 'a', "abc
+ * 4242…" is not valid JSON`), and a line of a file can hold anything, a card number included.
+ */
+const jsonProblem = (e: unknown): string => {
+  const at = e instanceof Error ? /position (\d+)/.exec(e.message) : null;
+  return at === null ? 'not JSON' : `not JSON (unreadable at character ${Number(at[1]) + 1})`;
+};
+
+/** Parses one line; null for a blank line. Throws JsonlError naming `lineNumber`. A byte order mark on line 1 is skipped. */
 export const parseJsonlLine = (line: string, lineNumber: number): StoredEvent | null => {
-  if (line.trim() === '') return null;
+  const text = lineNumber === 1 && line.startsWith('\uFEFF') ? line.slice(1) : line;
+  if (text.trim() === '') return null;
   let json: unknown;
   try {
-    json = JSON.parse(line);
+    json = JSON.parse(text);
   } catch (e) {
-    throw new JsonlError(lineNumber, `not JSON (${e instanceof Error ? e.message : String(e)})`);
+    throw new JsonlError(lineNumber, jsonProblem(e));
   }
   const parsed = envelopeSchema.safeParse(json);
   if (!parsed.success) throw new JsonlError(lineNumber, `not a stored event: ${describeIssue(parsed.error)}`);
