@@ -43,7 +43,10 @@ describe('kessai demo, impact and rebuild on memory', () => {
 
   it('given bad arguments, then one clear line and a non-zero exit', async () => {
     await expect(kessai('impact', '--by', 'sideways', join(dir, 'stream.jsonl'))).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/--by is signature or window/) });
-    await expect(kessai('impact', join(dir, 'missing.jsonl'))).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/^kessai: .*missing\.jsonl/m) });
+    await expect(kessai('impact', join(dir, 'missing.jsonl'))).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/^kessai: .*missing\.jsonl: no such file$/m) });
+    await expect(kessai('impact', dir)).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/: not a file/) });
+    await expect(kessai('impact', '--pg', 'not-a-url')).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/--pg takes a connection string/) });
+    expect((await kessai('--version')).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     // A window without offsets would be read in this machine's time zone: refused, naming the part.
     await expect(kessai('impact', join(dir, 'stream.jsonl'), '--window', '2017-06-07T17:00/2017-06-07T18:00+09:00')).rejects.toMatchObject({
       code: 1,

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
 import { incidentImpact, payjpViews, ProjectionRunner } from '@kessai/projections';
 import { exportJsonlFile, loadJsonlFile, readJsonlFile } from '../jsonl/files.js';
 import { parseTimeWindow } from '../http/serve.js';
@@ -16,6 +16,19 @@ export const parseWindow = (text: string): { from: number; to: number } => parse
  */
 const PG_CACHE_LIMIT = 25_000;
 
+/** A JSONL file to read: there, a file, readable; checked first so the message names it plainly. */
+const checkInputFile = (file: string): void => {
+  let stats;
+  try {
+    stats = statSync(file);
+    accessSync(file, constants.R_OK);
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    throw new Error(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'not readable (permission denied)' : e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!stats.isFile()) throw new Error(`${file}: not a file (give a JSONL file, one stored event per line)`);
+};
+
 /** A JSONL file loaded into memory, or (with --pg) the PostgreSQL store as it is. */
 const openSource = async (file: string | undefined, flags: PgFlags): Promise<Source> => {
   if (flags.pg !== undefined) {
@@ -24,6 +37,7 @@ const openSource = async (file: string | undefined, flags: PgFlags): Promise<Sou
     return { events: pg.events, readModels: pg.readModels, label: 'PostgreSQL', cacheLimit: PG_CACHE_LIMIT, close: () => pg.close() };
   }
   if (file === undefined) throw new Error('Give a JSONL file, or --pg <url> to read a PostgreSQL store.');
+  checkInputFile(file);
   const loading = new Progress(`reading ${file}`, 1);
   const events = await loadJsonlFile(file);
   loading.done(`${(await events.headPosition()).toLocaleString('en-US')} events`);
@@ -116,6 +130,7 @@ export const runExport = async (file: string, options: PgFlags): Promise<void> =
 /** `kessai import <file> --pg <url>`: loads a JSONL stream into PostgreSQL, keeping positions and revisions. */
 export const runImport = async (file: string, options: PgFlags): Promise<void> => {
   if (options.pg === undefined) throw new Error('import loads into PostgreSQL: give --pg <url> (for memory, `kessai impact <file>` reads the file directly).');
+  checkInputFile(file);
   const pg = await openPostgres({ ...options, pg: options.pg });
   try {
     const importing = new Progress(`importing ${file}`, 1);

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { createRequire } from 'node:module';
 import { Command, InvalidArgumentError } from 'commander';
 import { registerServeCommand } from '../http/cli.js';
 import { runDemo } from './demo.js';
@@ -10,14 +11,23 @@ const integer = (name: string, min: number) => (value: string) => {
   return n;
 };
 
+/** A PostgreSQL connection string, checked for its scheme: "not-a-url" would otherwise fail as "getaddrinfo ENOTFOUND base". */
+const pgUrl = (value: string) => {
+  if (!/^postgres(?:ql)?:\/\//.test(value)) throw new InvalidArgumentError('--pg takes a connection string such as postgres://user@host:5432/database.');
+  return value;
+};
+
 /** Every command that stores events takes the same two PostgreSQL options. */
 const pgOptions = (command: Command) =>
   command
-    .option('--pg <url>', 'use PostgreSQL at this connection string instead of memory')
+    .option('--pg <url>', 'use PostgreSQL at this connection string instead of memory', pgUrl)
     .option('--schema <name>', 'PostgreSQL schema holding kessai\'s tables', 'kessai');
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 export const program = new Command()
   .name('kessai')
+  .version(version)
   .description('Event-sourced PAY.JP-style payments, and the 2017-06-07 cvc_check incident made replayable.');
 
 pgOptions(
