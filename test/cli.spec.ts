@@ -84,6 +84,13 @@ describe.skipIf(!pg.available)('kessai with --pg', () => {
       expect(report('copy')).toEqual(report('demo'));
       const { stdout } = await kessai('rebuild', '--pg', url, '--schema', copySchema);
       expect(stdout).toContain('0 added, 0 removed, 0 changed');
+      expect(stdout).toMatch(/the previous generation \S+ is kept/);
+      const dropping = await kessai('rebuild', '--pg', url, '--schema', copySchema, '--drop-previous');
+      const dropped = /dropped the previous generation (\S+)/.exec(dropping.stdout)?.[1];
+      expect(dropped).toBeDefined();
+      const generations = await pg.db.pool.query<{ name: string }>(`SELECT name FROM ${copySchema}.rm_generations`);
+      expect(generations.rows.map((r) => r.name)).not.toContain(dropped);
+      expect(generations.rows).toHaveLength(2);
       await expect(kessai('demo', '--events', '200', '--pg', url, '--schema', demoSchema)).rejects.toMatchObject({ stderr: expect.stringMatching(/already holds events/) });
       // Reading a store that is not there (a typo in the schema) fails, and creates nothing: no "nothing affected".
       const typo = `${schema}_typo`;

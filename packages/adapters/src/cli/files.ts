@@ -93,7 +93,7 @@ export const runImpact = async (file: string | undefined, options: ImpactCommand
  * `kessai rebuild [file]`: bring the live generation up to date, rebuild every view beside it with progress,
  * switch readers to it, and report what changed between the two.
  */
-export const runRebuild = async (file: string | undefined, options: PgFlags & { readonly diffOut?: string }): Promise<void> => {
+export const runRebuild = async (file: string | undefined, options: PgFlags & { readonly diffOut?: string; readonly dropPrevious?: boolean }): Promise<void> => {
   if (options.diffOut !== undefined) prepareOutFile('--diff-out', options.diffOut);
   const source = await openSource(file, options);
   try {
@@ -108,6 +108,12 @@ export const runRebuild = async (file: string | undefined, options: PgFlags & { 
       writeFileSync(options.diffOut, `${JSON.stringify(result.diff, null, 2)}\n`);
       console.log(`diff report: ${options.diffOut}`);
     }
+    // Kept by default, to compare with or switch back to; on PostgreSQL it is a second copy of every document.
+    if (options.dropPrevious === true && result.activated && result.previous !== result.generation) {
+      await source.readModels.drop(result.previous);
+      console.log(`dropped the previous generation ${result.previous}`);
+    } else if (result.activated && result.previous !== result.generation)
+      console.log(`the previous generation ${result.previous} is kept (--drop-previous removes it)`);
   } finally {
     await source.close();
   }

@@ -60,8 +60,9 @@ pgOptions(
     .command('rebuild')
     .description('Rebuild every view beside the live one with progress, switch, and report what changed (JSONL stream or PostgreSQL)')
     .argument('[file]', 'JSONL stream')
-    .option('--diff-out <file>', 'write the diff report as JSON'),
-).action((file: string | undefined, o: { diffOut?: string; pg?: string; schema: string }) => runRebuild(file, o));
+    .option('--diff-out <file>', 'write the diff report as JSON')
+    .option('--drop-previous', 'drop the generation readers used before, once they are switched (kept by default)'),
+).action((file: string | undefined, o: { diffOut?: string; dropPrevious?: boolean; pg?: string; schema: string }) => runRebuild(file, o));
 
 pgOptions(program.command('export').description('Write a PostgreSQL event store as JSONL').argument('<file>', 'JSONL file to write')).action(
   (file: string, o: { pg?: string; schema: string }) => runExport(file, o),
