@@ -3,7 +3,7 @@
  * PostgreSQL (skipped with the reason printed when no server is reachable; see support/postgres.ts).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -97,6 +97,15 @@ describe.skipIf(!pg.available)('kessai with --pg', () => {
       for (const args of [['impact', '--out', join(dir, 'typo')], ['rebuild'], ['export', join(dir, 'typo.jsonl')]])
         await expect(kessai(...args, '--pg', url, '--schema', typo), args[0]).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(new RegExp(`no kessai store in schema "${typo}"`)) });
       expect((await pg.db.pool.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [typo])).rowCount).toBe(0);
+      // A repeated line is refused by its line number, and nothing of the file is imported.
+      const lines = readFileSync(join(dir, 'stream.jsonl'), 'utf8').split('\n');
+      writeFileSync(join(dir, 'repeated.jsonl'), [...lines.slice(0, 3), lines[2], ...lines.slice(3)].join('\n'));
+      const repeatSchema = `${schema}_repeat`;
+      await expect(kessai('import', join(dir, 'repeated.jsonl'), '--pg', url, '--schema', repeatSchema)).rejects.toMatchObject({
+        stderr: expect.stringMatching(/^kessai: JSONL line 4: Expected position 4 .*\(nothing was imported\)/),
+      });
+      expect((await pg.db.pool.query(`SELECT count(*)::int AS n FROM ${repeatSchema}.events`)).rows[0]).toEqual({ n: 0 });
+      await pg.db.pool.query(`DROP SCHEMA ${repeatSchema} CASCADE`);
       // An import into a store that already holds events says so plainly, once prefixed.
       await expect(kessai('import', join(dir, 'stream.jsonl'), '--pg', url, '--schema', copySchema)).rejects.toMatchObject({
         stderr: expect.stringMatching(/^kessai: the store already holds [\d,]+ events, so an import must start at position/),

@@ -1,6 +1,7 @@
 import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
 import { incidentImpact, payjpViews, ProjectionRunner } from '@kessai/projections';
 import { exportJsonlFile, loadJsonlFile, readJsonlFile } from '../jsonl/files.js';
+import { InvalidHistoryError } from '../memory/event-store.js';
 import { parseTimeWindow } from '../http/serve.js';
 import { INCIDENT_WINDOW } from '../test-mode/cvc-verifier.js';
 import { prepareOutDir, prepareOutFile, printSummary, writeReports } from './output.js';
@@ -125,8 +126,8 @@ export const runExport = async (file: string, options: PgFlags): Promise<void> =
   prepareOutFile('export to', file);
   const pg = await openPostgres({ ...options, pg: options.pg }, true);
   try {
-    const exporting = new Progress(`exporting to ${file}`, 1);
-    const lines = await exportJsonlFile(pg.events, file, { batchSize: 5_000 });
+    const exporting = new Progress(`exporting to ${file}`, await pg.events.headPosition());
+    const lines = await exportJsonlFile(pg.events, file, { batchSize: 5_000, onProgress: (n) => exporting.update(n) });
     exporting.done(`${lines.toLocaleString('en-US')} events`);
   } finally {
     await pg.close();
@@ -139,17 +140,35 @@ export const runImport = async (file: string, options: PgFlags): Promise<void> =
   checkInputFile(file);
   const pg = await openPostgres({ ...options, pg: options.pg });
   try {
-    const importing = new Progress(`importing ${file}`, 1);
-    const events = [];
-    for await (const { event } of readJsonlFile(file)) events.push(event);
-    // Said plainly before the store refuses it in its own words ("positions 1 to 5000 do not continue the log").
+    const importing = new Progress(`importing ${file}`, 0);
     const head = await pg.events.headPosition();
-    const first = events[0]?.position;
-    if (first !== undefined && first !== head + 1)
-      throw new Error(
-        `the store already holds ${head.toLocaleString('en-US')} events, so an import must start at position ${(head + 1).toLocaleString('en-US')}; ${file} starts at ${first.toLocaleString('en-US')} (import into an empty schema: --schema <new name>)`,
-      );
-    const imported = await pg.events.importEvents(events);
+    // Streamed: read, checked and sent a chunk at a time, in one transaction (a million events never held at once).
+    let line = 0;
+    let lastPosition = 0;
+    let first = true;
+    const events = async function* () {
+      for await (const read of readJsonlFile(file)) {
+        line = read.line;
+        lastPosition = read.event.position;
+        // Said plainly before the store refuses it in its own words ("positions 1 to 5000 do not continue the log").
+        if (first && read.event.position !== head + 1)
+          throw new Error(
+            `the store already holds ${head.toLocaleString('en-US')} events, so an import must start at position ${(head + 1).toLocaleString('en-US')}; ${file} starts at ${read.event.position.toLocaleString('en-US')} (import into an empty schema: --schema <new name>)`,
+          );
+        first = false;
+        yield read.event;
+      }
+    };
+    let imported: number;
+    try {
+      imported = await pg.events.importEvents(events(), { onProgress: (n) => importing.update(n) });
+    } catch (e) {
+      // Checks run as each event is read, so a refused event that is the one read last is on that line; the database's
+      // own refusals name a chunk's first event instead, and keep their words.
+      if (e instanceof InvalidHistoryError && e.position === lastPosition) throw new Error(`JSONL line ${line}: ${e.message} (nothing was imported)`);
+      if (e instanceof InvalidHistoryError) throw new Error(`${e.message} (nothing was imported)`);
+      throw e;
+    }
     importing.done(`${imported.toLocaleString('en-US')} events; run \`kessai impact --pg\` or \`kessai rebuild --pg\` to project them`);
   } finally {
     await pg.close();

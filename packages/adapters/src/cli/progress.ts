@@ -4,6 +4,7 @@
  */
 export class Progress {
   private readonly label: string;
+  /** 0: not known beforehand (a file read as it streams); progress then shows the count and the rate. */
   private readonly total: number;
   private readonly started = performance.now();
   private lastTenth = -1;
@@ -12,13 +13,16 @@ export class Progress {
 
   constructor(label: string, total: number) {
     this.label = label;
-    this.total = Math.max(1, total);
+    this.total = Math.max(0, total);
   }
 
   update(done: number): void {
-    const fraction = Math.min(1, done / this.total);
     const elapsed = (performance.now() - this.started) / 1000;
     const rate = elapsed > 0 ? Math.round(done / elapsed) : 0;
+    if (this.total === 0) return this.count(done, rate);
+    const fraction = Math.min(1, done / this.total);
+    // Floored: 5,000 of 5,001 is 99%, not a rounded 100% before the end.
+    const percent = Math.floor(fraction * 100);
     if (this.tty) {
       const now = performance.now();
       if (now - this.lastDraw < 100 && fraction < 1) return;
@@ -26,14 +30,30 @@ export class Progress {
       const width = 30;
       const filled = Math.round(fraction * width);
       process.stderr.write(
-        `\r${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${done.toLocaleString('en-US')}/${this.total.toLocaleString('en-US')} ${rate.toLocaleString('en-US')}/s `,
+        `\r${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(percent).padStart(3)}% ${done.toLocaleString('en-US')}/${this.total.toLocaleString('en-US')} ${rate.toLocaleString('en-US')}/s `,
       );
       return;
     }
     const tenth = Math.floor(fraction * 10);
     if (tenth > this.lastTenth) {
       this.lastTenth = tenth;
-      process.stderr.write(`${this.label}: ${(fraction * 100).toFixed(0)}% (${done.toLocaleString('en-US')}/${this.total.toLocaleString('en-US')}, ${rate.toLocaleString('en-US')}/s)\n`);
+      process.stderr.write(`${this.label}: ${percent}% (${done.toLocaleString('en-US')}/${this.total.toLocaleString('en-US')}, ${rate.toLocaleString('en-US')}/s)\n`);
+    }
+  }
+
+  /** Progress without a known total: the count so far, redrawn on a terminal, a line every 100,000 otherwise. */
+  private count(done: number, rate: number): void {
+    if (this.tty) {
+      const now = performance.now();
+      if (now - this.lastDraw < 100) return;
+      this.lastDraw = now;
+      process.stderr.write(`\r${this.label}: ${done.toLocaleString('en-US')} ${rate.toLocaleString('en-US')}/s `);
+      return;
+    }
+    const step = Math.floor(done / 100_000);
+    if (step > this.lastTenth) {
+      this.lastTenth = step;
+      process.stderr.write(`${this.label}: ${done.toLocaleString('en-US')} (${rate.toLocaleString('en-US')}/s)\n`);
     }
   }
 

@@ -72,6 +72,8 @@ export interface JsonlExportOptions {
   readonly batchSize?: number;
   /** Export events after this position only (default 0: from the start). */
   readonly after?: number;
+  /** Called after each batch with how many events are written so far. */
+  readonly onProgress?: (written: number) => void;
 }
 
 /**
@@ -91,6 +93,7 @@ export const exportJsonl = async (events: EventStore, write: (line: string) => v
     }
     written += batch.length;
     after = batch[batch.length - 1]!.position;
+    options.onProgress?.(written);
   }
 };
 

@@ -8,19 +8,22 @@ import { ident, sqlState } from './sql.js';
 export interface ImportOptions {
   /** Events per statement (default 5,000); the whole import is still one transaction. */
   readonly chunkSize?: number;
+  /** Called after each statement with how many events are loaded so far (not yet committed). */
+  readonly onProgress?: (imported: number) => void;
 }
 
 /**
  * Loads recorded events into a PostgreSQL store, keeping positions, revisions and recorded times (see
  * `PostgresEventStore.importEvents`). The transaction takes the positions section for its whole life, so appends
  * wait until the import commits, and transaction-id order stays position order (event-store-schema.ts).
+ * The events may come as they are read (an async iterable): they are sent a chunk at a time.
  * Within the input, positions must follow one another and each stream's revisions too; where the input starts is
  * checked against the store by the database. Any mismatch throws an InvalidHistoryError and loads nothing.
  */
 export const importEvents = async (
   pool: Pool,
   schema: string,
-  events: Iterable<StoredEvent>,
+  events: Iterable<StoredEvent> | AsyncIterable<StoredEvent>,
   options: ImportOptions = {},
 ): Promise<{ readonly imported: number; readonly last: number }> => {
   const chunkSize = options.chunkSize ?? 5_000;
@@ -46,8 +49,10 @@ export const importEvents = async (
       imported += chunk.length;
       chunk = [];
       chunkStart = undefined;
+      options.onProgress?.(imported);
     };
-    for (const event of events) {
+    // A file streams in (for await), so a million events are never held at once; the transaction holds them.
+    for await (const event of events) {
       checkImported(event, previous, revisions.get(event.stream));
       previous = event.position;
       revisions.set(event.stream, event.revision);

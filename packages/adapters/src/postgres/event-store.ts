@@ -175,7 +175,7 @@ export class PostgresEventStore implements EventStore {
    * Loads events another store recorded (a JSONL export, a memory store), keeping positions, revisions and
    * recorded times. They must continue this store's log exactly; all of them load, in one transaction, or none.
    */
-  async importEvents(events: Iterable<StoredEvent>, options: ImportOptions = {}): Promise<number> {
+  async importEvents(events: Iterable<StoredEvent> | AsyncIterable<StoredEvent>, options: ImportOptions = {}): Promise<number> {
     const { imported, last } = await importEvents(this.#pool, this.schema, events, options);
     this.#ownHead = Math.max(this.#ownHead, last);
     return imported;
