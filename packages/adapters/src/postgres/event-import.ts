@@ -30,7 +30,15 @@ export const importEvents = async (
   if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new RangeError(`chunkSize must be an integer >= 1, got ${chunkSize}`);
   const client = await pool.connect();
   let imported = 0;
+  // The positions section is also held at session level, past the transaction: `import_events` moves the position
+  // counter with setval, which a rollback does not undo, so a failed import puts the counter back before any append
+  // can take a position from it (appends wait on the section).
+  let locked = false;
+  let counter: { readonly last_value: string; readonly is_called: boolean } | undefined;
   try {
+    await client.query(`SELECT pg_advisory_lock(${sectionLockSql(schema)})`);
+    locked = true;
+    counter = (await client.query<{ last_value: string; is_called: boolean }>(`SELECT last_value, is_called FROM ${ident(schema)}.event_positions`)).rows[0];
     await client.query('BEGIN');
     await client.query(`SELECT pg_advisory_xact_lock(${sectionLockSql(schema)})`);
     const sql = `SELECT ${ident(schema)}.import_events($1::jsonb)`;
@@ -65,8 +73,11 @@ export const importEvents = async (
     return { imported, last: previous ?? 0 };
   } catch (e) {
     await client.query('ROLLBACK').catch(() => undefined);
+    if (counter !== undefined)
+      await client.query(`SELECT setval('${ident(schema)}.event_positions', $1::bigint, $2)`, [counter.last_value, counter.is_called]).catch(() => undefined);
     throw e;
   } finally {
+    if (locked) await client.query(`SELECT pg_advisory_unlock(${sectionLockSql(schema)})`).catch(() => undefined);
     client.release();
   }
 };
