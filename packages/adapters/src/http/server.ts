@@ -54,8 +54,9 @@ const DEFAULT_BODY_LIMIT = 16 * 1024;
 const allMethods = ['GET', 'POST', 'DELETE', 'PUT', 'PATCH', 'OPTIONS'] as const;
 
 const send = (reply: FastifyReply, error: EdgeError) => {
-  // Messages can quote a path id; nothing shaped like a card number goes back out either way.
-  const safe = { ...error, message: redact(error.message) };
+  // Messages can quote an id and `param` names what the client sent as a parameter's name; nothing shaped like a
+  // card number goes back out either way.
+  const safe = { ...error, message: redact(error.message), param: error.param === null ? null : redact(error.param) };
   return reply.code(safe.status).type('application/json; charset=utf-8').send(errorBody(safe));
 };
 

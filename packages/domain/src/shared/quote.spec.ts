@@ -19,6 +19,11 @@ describe('quoting an id a client sent in an error message', () => {
     expect(noSuch('token', '4242.4242.4242.4242')).toBe('No such token.');
   });
 
+  it('takes an id for kessai\'s only at its full length, so a card number behind a prefix is not quoted', () => {
+    expect(quotableId('tok_4242424242424242')).toBeNull();
+    expect(noSuch('token', 'tok_4242424242424242')).toBe('No such token.');
+  });
+
   it('leaves out what is not shaped like an id at all', () => {
     for (const written of ['', 'a b', 'x'.repeat(101), '<script>', 'tok_XYZ'.replace('tok_', 'tok_ ')]) expect(quotableId(written)).toBeNull();
   });

@@ -7,7 +7,9 @@
  *   which no card number does;
  * and leaves anything else out of the message (the error's `param` still names the parameter).
  */
-const generated = /^(?:tok|car|cus|ch|evnt)_[0-9a-f]{1,40}$/;
+/** An id of the form kessai generates: prefix and lowercase hex, 32 characters in all (ids.ts, ID_LENGTH). */
+export const GENERATED_ID_SOURCE = '(?:(?:tok|car|cus|req)_[0-9a-f]{28}|ch_[0-9a-f]{29}|evnt_[0-9a-f]{27})';
+const generated = new RegExp(`^${GENERATED_ID_SOURCE}$`);
 const chosen = /^[A-Za-z0-9_-]{1,100}$/;
 const CARD_NUMBER_MIN_DIGITS = 12;
 
