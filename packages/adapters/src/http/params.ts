@@ -63,8 +63,9 @@ const decodeComponent = (text: string): string | null => {
 
 /**
  * What qs would drop or reshape without a word, refused by name instead: a key qs never stores (`__proto__`), an
- * empty name (`=x`), empty brackets (`metadata[]=x`, which would become `metadata[0]`), and text that is not valid
- * percent-encoding (qs would keep it as it came, `%E0%A4%A` stored literally).
+ * empty name (`=x`), empty brackets (`metadata[]=x`, which would become `metadata[0]`), unbalanced brackets
+ * (`metadata[a]b`), and text that is not valid percent-encoding (qs would keep it as it came, `%E0%A4%A` stored
+ * literally).
  */
 const checkRawPairs = (text: string): Parsed<null> => {
   for (const part of text.split('&')) {
@@ -75,6 +76,8 @@ const checkRawPairs = (text: string): Parsed<null> => {
       return { ok: false, error: malformed('The parameters are not validly percent-encoded (a "%" must be followed by two hex digits of UTF-8).') };
     if (name === '') return { ok: false, error: malformed('A parameter has no name (a pair begins with "=").') };
     if (name.includes('[]')) return { ok: false, error: malformed(`Parameter ${name} has nothing between its brackets: name the key, as in metadata[key].`, name) };
+    // `name` or `name[key]...`: qs would read `metadata[a]b` as metadata[a] and drop the rest.
+    if (!/^[^[\]]+(?:\[[^[\]]+\])*$/.test(name)) return { ok: false, error: malformed(`Parameter ${name} is not a name such as card or card[number].`, name) };
     if (name.split(/[[\]]/).some((segment) => forbiddenKeys.has(segment)))
       return { ok: false, error: invalidRequest('invalid_param_key', `Parameter name not allowed: ${name}.`, name) };
   }

@@ -13,10 +13,10 @@ export const jst = (ms: number, withDate = true): string => {
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 const TICK_STEPS = [HOUR_MS, 3 * HOUR_MS, 6 * HOUR_MS, 12 * HOUR_MS, DAY_MS, 7 * DAY_MS, 28 * DAY_MS, 91 * DAY_MS, 364 * DAY_MS];
-/** The JST date alone, month and day (`06-08`); with the year when a tick is a year from the last. */
-const jstDate = (ms: number): string => {
+/** The JST date: month and day (`06-08`), or with the year (`2017-06-08`) where ticks are weeks apart or a year ends. */
+const jstDate = (ms: number, withYear: boolean): string => {
   const d = new Date(ms + JST_MS);
-  return `${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  return `${withYear ? `${d.getUTCFullYear()}-` : ''}${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 };
 
 /** "15 minutes", "1 hour", "2 days 6 hours"...: the width of one bar. */
@@ -80,11 +80,12 @@ const timelineSvg = ({ buckets, bucketMs, outside }: Timeline, window: ImpactRep
   }
   // At most 16 ticks, on whole JST hours or days; a tick at midnight JST (or every tick, a day or more apart) shows the date.
   const step = TICK_STEPS.find((ms) => (end - start) / ms <= 16) ?? TICK_STEPS[TICK_STEPS.length - 1]!;
+  const withYear = step >= 7 * DAY_MS || new Date(start + JST_MS).getUTCFullYear() !== new Date(end + JST_MS).getUTCFullYear();
   for (let t = Math.ceil((start + JST_MS) / step) * step - JST_MS; t <= end; t += step) {
     const midnight = (t + JST_MS) % DAY_MS === 0;
     parts.push(
       `<line x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="${height - bottom}" y2="${height - bottom + 4}" stroke="#555"/>`,
-      `<text x="${x(t).toFixed(1)}" y="${height - 8}" text-anchor="middle" class="label">${midnight ? jstDate(t) : jst(t, false)}</text>`,
+      `<text x="${x(t).toFixed(1)}" y="${height - 8}" text-anchor="middle" class="label">${midnight ? jstDate(t, withYear) : jst(t, false)}</text>`,
     );
   }
   parts.push(
@@ -153,7 +154,7 @@ export interface HtmlContext {
 /** A self-contained page (inline CSS and SVG, no script, no network) a merchant's engineer can open and trust. */
 export const impactHtml = (report: ImpactReport, context: HtmlContext): string => {
   const affected = report.merchants.reduce((n, m) => n + m.tokens.affected, 0);
-  const chart = timeline(report.tokens, report.window);
+  const chart = timeline(report.tokens, report.window, report.by);
   const total = report.merchants.reduce((n, m) => n + m.tokens.total, 0);
   const mode =
     report.by === 'signature'

@@ -42,6 +42,24 @@ describe('the impact timeline', () => {
     expect(html).toContain('per 15 minutes');
   });
 
+  it('given a judgement by signature, draws the signature tokens together with the window, far apart as they may be', () => {
+    const late = window.to + 60 * DAY;
+    const tokens = [verdict(window.from + HOUR, true), verdict(late, true), verdict(late + 400 * DAY)];
+    const bySignature = timeline(tokens, window, 'signature');
+    expect(bySignature.bucketMs).toBeGreaterThan(BUCKET_MS);
+    expect(bySignature.outside).toBe(1);
+    expect(bySignature.buckets.reduce((n, b) => n + b.signature, 0)).toBe(2);
+    // Judged by window, the same tokens: the window and a week around it, the far ones counted as left out.
+    expect(timeline(tokens, window, 'window')).toMatchObject({ bucketMs: BUCKET_MS, outside: 2 });
+  });
+
+  it('given ticks a year apart, labels them with the year', () => {
+    const tokens = [verdict(window.from, true), verdict(window.from + 9 * 365 * DAY, true)];
+    const html = impactHtml({ by: 'signature', window, merchants: [], tokens }, { events: 2, generatedAt: window.to });
+    expect(html).toMatch(/>2018-\d\d-\d\d</);
+    expect(html).toMatch(/>2025-\d\d-\d\d</);
+  });
+
   it('given no window and signature tokens months apart, widens the bars to keep to a week of them', () => {
     const tokens = [verdict(window.from, true), verdict(window.from + 90 * DAY, true), verdict(window.from + 200 * DAY)];
     const chart = timeline(tokens, null);

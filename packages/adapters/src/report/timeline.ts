@@ -21,11 +21,16 @@ export interface Timeline {
 }
 
 /**
- * cvc_check decisions per 15 minutes (empty buckets included) over the span that matters: the window with up to a
- * week around it, or without a window the span of the tokens with the incident's signature (all tokens' when none
- * has it), clipped to the tokens there are. A span longer than a week (affected tokens spread over months) is drawn in wider buckets.
+ * cvc_check decisions per 15 minutes (empty buckets included) over the span that matters, with up to a week around
+ * it, clipped to the tokens there are: judged by window, the window; judged by signature, the tokens with the
+ * signature together with the window (all tokens when there is neither). A span longer than a week (signature tokens
+ * spread over months, a window of a month) is drawn in wider buckets.
  */
-export const timeline = (tokens: readonly TokenVerdict[], window: { readonly from: number; readonly to: number } | null): Timeline => {
+export const timeline = (
+  tokens: readonly TokenVerdict[],
+  window: { readonly from: number; readonly to: number } | null,
+  by: 'signature' | 'window' = window === null ? 'signature' : 'window',
+): Timeline => {
   if (tokens.length === 0) return { buckets: [], bucketMs: BUCKET_MS, outside: 0 };
   const span = (of: readonly TokenVerdict[]) => {
     let first = Number.POSITIVE_INFINITY;
@@ -38,7 +43,14 @@ export const timeline = (tokens: readonly TokenVerdict[], window: { readonly fro
   };
   const all = span(tokens);
   const marked = tokens.filter((t) => t.signature);
-  const focus = window !== null ? { first: window.from, last: window.to - 1 } : span(marked.length > 0 ? marked : tokens);
+  const windowSpan = window === null ? null : { first: window.from, last: window.to - 1 };
+  const markedSpan = marked.length === 0 ? null : span(marked);
+  const focus =
+    by === 'window' && windowSpan !== null
+      ? windowSpan
+      : markedSpan !== null && windowSpan !== null
+        ? { first: Math.min(markedSpan.first, windowSpan.first), last: Math.max(markedSpan.last, windowSpan.last) }
+        : (markedSpan ?? windowSpan ?? all);
   // Up to a week in all, shared out evenly either side of the focus, and never beyond the first and last token.
   const margin = Math.max(0, ((MAX_BUCKETS - 1) * BUCKET_MS - (focus.last - focus.first)) / 2);
   const from = Math.max(all.first, focus.first - margin);
