@@ -1,4 +1,4 @@
-import { createPool, InvalidHistoryError, migrate, PostgresEventStore, PostgresReadModelStore, testModeKessai } from '@kessai/adapters';
+import { createPool, InvalidHistoryError, MemoryEventStore, migrate, PostgresEventStore, PostgresReadModelStore, testModeKessai } from '@kessai/adapters';
 import { isWrongExpectedRevision, unsafeId, type EventToAppend, type ExpectedRevision, type StoredEvent } from '@kessai/domain';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { TestPostgres } from '../support/postgres.js';
@@ -420,9 +420,10 @@ export const postgresEventStoreSpecs = (db: () => TestPostgres): void => {
 
     it('refuses a history that does not continue the store, and loads none of it', async () => {
       await store.importEvents([recorded(1, 'a', 0)]);
-      await expect(store.importEvents([recorded(3, 'b', 0)])).rejects.toBeInstanceOf(InvalidHistoryError);
+      await expect(store.importEvents([recorded(1, 'b', 0)])).rejects.toBeInstanceOf(InvalidHistoryError);
       await expect(store.importEvents([recorded(2, 'b', 0), recorded(3, 'a', 0)], { chunkSize: 1 })).rejects.toBeInstanceOf(InvalidHistoryError);
-      await expect(store.importEvents([recorded(2, 'b', 0), recorded(4, 'b', 1)])).rejects.toBeInstanceOf(InvalidHistoryError);
+      await expect(store.importEvents([recorded(2, 'b', 0), recorded(2, 'b', 1)])).rejects.toBeInstanceOf(InvalidHistoryError);
+      await expect(store.importEvents([recorded(2, 'b', 0), recorded(3, 'b', 2)])).rejects.toBeInstanceOf(InvalidHistoryError);
       expect((await store.readAll({ limit: 10 })).map((e) => e.position)).toEqual([1]);
       // A stream read as it comes fails after its first chunk went in: nothing of it stays, not even in the position
       // counter (setval is not undone by a rollback), so the next import and append continue at position 2.
@@ -434,6 +435,32 @@ export const postgresEventStoreSpecs = (db: () => TestPostgres): void => {
       await expect(store.importEvents(failing(), { chunkSize: 1 })).rejects.toThrow('could not be read further');
       expect(await store.importEvents([recorded(2, 'b', 0)])).toBe(1);
       expect(await store.append({ stream: 'c', expected: 'no_stream', events: [event('next')] })).toEqual({ stream: 'c', revision: 0, position: 3 });
+    });
+
+    it('takes the positions another store left unused, as an export of this one has them', async () => {
+      // An append whose transaction rolls back (the card vault's write failed) leaves its position unused.
+      const source = new PostgresEventStore({ pool: db().pool, schema: db().schema });
+      await source.append({ stream: 's-1', expected: 'no_stream', events: [event('a')] });
+      await expect(source.appendWith([{ stream: 's-2', expected: 'no_stream', events: [event('b')] }], () => Promise.reject(new Error('vault write failed')))).rejects.toThrow(
+        'vault write failed',
+      );
+      await source.append({ stream: 's-3', expected: 'no_stream', events: [event('c')] });
+      const history = await source.readAll({ limit: 10 });
+      expect(history.map((e) => e.position)).toEqual([1, 3]);
+      // Into another schema, and into memory: the same positions, and appends go on after the last.
+      const other = `${db().schema}_copy`;
+      await migrate(db().pool, { schema: other });
+      try {
+        const copy = new PostgresEventStore({ pool: db().pool, schema: other });
+        expect(await copy.importEvents(history)).toBe(2);
+        expect(await copy.readAll({ limit: 10 })).toEqual(history);
+        expect(await copy.append({ stream: 's-4', expected: 'no_stream', events: [event('d')] })).toMatchObject({ position: 4 });
+        const memory = new MemoryEventStore({ events: history });
+        expect(await memory.readAll({ after: 1, limit: 10 })).toEqual(history.slice(1));
+        expect(await memory.headPosition()).toBe(3);
+      } finally {
+        await db().pool.query(`DROP SCHEMA ${other} CASCADE`);
+      }
     });
   });
 };

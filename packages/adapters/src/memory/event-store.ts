@@ -56,6 +56,14 @@ export class MemoryEventStore implements EventStore {
   /** Equal strings across all events kept once (see frozenCopy). */
   readonly #strings = new StringPool();
   readonly #all: StoredEvent[] = [];
+  /** The last event's position (0: none). Appends take the next ones. */
+  #head = 0;
+  /**
+   * Whether every event sits at index position - 1, as appends put them. A history loaded from another store may have
+   * unused positions (PostgreSQL takes a position from a sequence, and an append whose transaction then rolls back
+   * leaves its number unused); `readAll` then finds `after` by binary search instead of by index.
+   */
+  #dense = true;
   readonly #streams = new Map<string, StoredEvent[]>();
 
   constructor(options: MemoryEventStoreOptions = {}) {
@@ -66,7 +74,7 @@ export class MemoryEventStore implements EventStore {
   append(request: AppendRequest): Promise<AppendResult> {
     // The hot path of every command and of the demo's million events: no batch bookkeeping.
     return this.#run(() => {
-      const staged = this.#stageOne(request, this.#revisionOf(request.stream), this.#all.length, this.#clock.now());
+      const staged = this.#stageOne(request, this.#revisionOf(request.stream), this.#head, this.#clock.now());
       return this.#commitOne(staged);
     });
   }
@@ -77,7 +85,7 @@ export class MemoryEventStore implements EventStore {
       // the store untouched. Requests run in order: a stream named twice sees the first request's events.
       const recordedAt = this.#clock.now();
       const heads = new Map<string, number>();
-      let position = this.#all.length;
+      let position = this.#head;
       const staged = requests.map((request) => {
         const one = this.#stageOne(request, heads.get(request.stream) ?? this.#revisionOf(request.stream), position, recordedAt);
         heads.set(request.stream, one.revision + one.events.length);
@@ -113,31 +121,46 @@ export class MemoryEventStore implements EventStore {
       const after = options.after ?? 0;
       if (!Number.isInteger(after) || after < 0) throw new RangeError(`readAll: after must be an integer >= 0, got ${after}`);
       const limit = checkLimit(options.limit);
-      return this.#all.slice(after, after + limit);
+      const from = this.#dense ? after : this.#indexAfter(after);
+      return this.#all.slice(from, from + limit);
     });
   }
 
   headPosition(): Promise<number> {
-    return Promise.resolve(this.#all.length);
+    return Promise.resolve(this.#head);
+  }
+
+  /** The index of the first event whose position is above `after` (binary search; positions only increase). */
+  #indexAfter(after: number): number {
+    let lo = 0;
+    let hi = this.#all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.#all[mid] as StoredEvent).position <= after) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /**
    * Bulk-loads events that a store already recorded (a JSONL export, a fixture), keeping their positions, revisions
-   * and recorded times. They must continue this store's history exactly: positions from `headPosition() + 1` without
-   * gaps, each stream's revisions from its current one without gaps. All or nothing: on any mismatch this throws an
+   * and recorded times. They must continue this store's history: positions above `headPosition()`, each above the
+   * last (a store may have left a number unused: a PostgreSQL append whose transaction rolled back), and each stream's
+   * revisions from its current one without gaps. All or nothing: on any mismatch this throws an
    * `InvalidHistoryError` naming the event and loads none of them.
    */
   loadAll(events: Iterable<StoredEvent>): void {
     const staged: StoredEvent[] = [];
     const heads = new Map<string, number>();
-    const start = this.#all.length;
-    let position = start;
+    let position = this.#head;
+    let index = -1;
     // A command's events carry equal metadata; an export writes it on each line, the store keeps it once.
     let metadata: EventMetadata | undefined;
     for (const event of events) {
-      position++;
-      const index = position - start - 1;
-      if (event.position !== position) throw new InvalidHistoryError(`Expected position ${position}`, event, index);
+      index++;
+      if (!Number.isSafeInteger(event.position) || event.position <= position)
+        throw new InvalidHistoryError(`Expected a position above ${position}`, event, index);
+      position = event.position;
       if (typeof event.stream !== 'string' || event.stream === '') throw new InvalidHistoryError('Missing stream name', event, index);
       const revision = (heads.get(event.stream) ?? this.#revisionOf(event.stream)) + 1;
       if (event.revision !== revision) throw new InvalidHistoryError(`Expected revision ${revision}`, event, index);
@@ -187,6 +210,8 @@ export class MemoryEventStore implements EventStore {
 
   #write(event: StoredEvent): void {
     this.#all.push(event);
+    this.#head = event.position;
+    if (event.position !== this.#all.length) this.#dense = false;
     const stream = this.#streams.get(event.stream);
     if (stream === undefined) this.#streams.set(event.stream, [event]);
     else stream.push(event);

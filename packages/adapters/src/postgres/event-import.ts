@@ -17,8 +17,9 @@ export interface ImportOptions {
  * `PostgresEventStore.importEvents`). The transaction takes the positions section for its whole life, so appends
  * wait until the import commits, and transaction-id order stays position order (event-store-schema.ts).
  * The events may come as they are read (an async iterable): they are sent a chunk at a time.
- * Within the input, positions must follow one another and each stream's revisions too; where the input starts is
- * checked against the store by the database. Any mismatch throws an InvalidHistoryError and loads nothing.
+ * Within the input, positions must rise (a store may have left some unused) and each stream's revisions follow one
+ * another; where the input starts is checked against the store by the database. Any mismatch throws an
+ * InvalidHistoryError and loads nothing.
  */
 export const importEvents = async (
   pool: Pool,
@@ -84,8 +85,8 @@ export const importEvents = async (
 
 const checkImported = (event: StoredEvent, previousPosition: number | undefined, previousRevision: number | undefined): void => {
   if (!Number.isSafeInteger(event.position) || event.position < 1) throw new InvalidHistoryError('Position must be an integer >= 1', event);
-  if (previousPosition !== undefined && event.position !== previousPosition + 1)
-    throw new InvalidHistoryError(`Expected position ${previousPosition + 1}`, event);
+  // Positions rise; a store may have left some unused (import-function.ts), so they need not follow one another.
+  if (previousPosition !== undefined && event.position <= previousPosition) throw new InvalidHistoryError(`Expected a position above ${previousPosition}`, event);
   if (typeof event.stream !== 'string' || event.stream === '') throw new InvalidHistoryError('Missing stream name', event);
   if (!Number.isSafeInteger(event.revision) || event.revision < 0) throw new InvalidHistoryError('Revision must be an integer >= 0', event);
   if (previousRevision !== undefined && event.revision !== previousRevision + 1)

@@ -4,6 +4,7 @@ import { appendFunctionMigration } from './append-function.js';
 import { cardVaultMigration } from './card-vault-schema.js';
 import { eventStoreMigration } from './event-store-schema.js';
 import { idempotencyMigration } from './idempotency-schema.js';
+import { importFunctionMigration } from './import-function.js';
 import { readHorizonMigration } from './read-horizon.js';
 import { readModelMigration } from './read-model-schema.js';
 import { checkSchemaName, DEFAULT_SCHEMA, ident } from './sql.js';
@@ -24,6 +25,7 @@ export const migrations: readonly Migration[] = [
   { version: 5, name: 'idempotency keys', sql: idempotencyMigration },
   { version: 6, name: 'append_event for one event', sql: appendEventFunctionMigration },
   { version: 7, name: 'read horizon of this schema\'s writers', sql: readHorizonMigration },
+  { version: 8, name: 'import_events takes unused positions', sql: importFunctionMigration },
 ];
 
 export interface MigrateOptions {
