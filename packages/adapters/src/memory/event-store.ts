@@ -43,10 +43,9 @@ const systemClock: Clock = { now: () => Date.now() };
 /**
  * The embedded event store: tests, replays and the demo. One array holds every event in global order (position =
  * index + 1, unless a loaded history skips positions) and a map holds each stream's events by revision (revision =
- * index), both pointing at the
- * same frozen event, so the store adds two array slots per event to the event itself (a frozen deep copy of what was
- * appended, equal strings pooled across events: a million events of the generated workload take 789 MiB of heap,
- * 827 bytes each, see docs/benchmarks.md).
+ * index), both pointing at the same frozen event, so the store adds two array slots per event to the event itself (a
+ * frozen deep copy of what was appended, equal strings pooled across events: a million events of the generated
+ * workload take 789 MiB of heap, 827 bytes each, see docs/benchmarks.md).
  *
  * JavaScript runs each call to completion before another starts, so every append is trivially serialised; and
  * since an append either lands whole or not at all before the next reader runs, `readAll` never shows a gap.
