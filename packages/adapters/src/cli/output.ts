@@ -4,30 +4,35 @@ import { incidentPaths, type ImpactReport } from '@kessai/projections';
 import { impactCsv } from '../report/csv.js';
 import { impactHtml, jst } from '../report/html.js';
 
+/** A file-system error's reason, without Node's code prefix ("EACCES: permission denied" -> "permission denied"). */
+const reason = (e: unknown): string => (e instanceof Error ? e.message.replace(/^[A-Z]+: /, '') : String(e));
+
+/** Throws, naming `what`, unless `dir` is a directory this process can write into. */
+const checkWritableDir = (dir: string, what: string): void => {
+  try {
+    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    throw new Error(`${what} (${reason(e)})`);
+  }
+};
+
 /**
  * Checks, before any work, that the reports can be written into `dir` (made if missing): a bad --out fails at once,
  * not after minutes of projecting.
  */
 export const prepareOutDir = (dir: string): void => {
+  const what = `--out ${dir}: cannot write reports there`;
   try {
     mkdirSync(dir, { recursive: true });
-    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
-    accessSync(dir, constants.W_OK);
   } catch (e) {
-    throw new Error(`--out ${dir}: cannot write reports there (${e instanceof Error ? e.message.replace(/^[A-Z]+: /, '') : String(e)})`);
+    throw new Error(`${what} (${reason(e)})`);
   }
+  checkWritableDir(dir, what);
 };
 
 /** Checks, before any work, that a file can be written at `path`: its directory exists and takes writes. */
-export const prepareOutFile = (option: string, path: string): void => {
-  const dir = dirname(resolve(path));
-  try {
-    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
-    accessSync(dir, constants.W_OK);
-  } catch (e) {
-    throw new Error(`${option} ${path}: cannot write there (${e instanceof Error ? e.message.replace(/^[A-Z]+: /, '') : String(e)})`);
-  }
-};
+export const prepareOutFile = (option: string, path: string): void => checkWritableDir(dirname(resolve(path)), `${option} ${path}: cannot write there`);
 
 /** Writes the impact report as HTML, JSON and CSV into `dir`; answers the three paths. Each is rendered before any is written. */
 export const writeReports = (report: ImpactReport, dir: string, events: number): { html: string; json: string; csv: string } => {

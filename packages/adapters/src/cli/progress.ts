@@ -7,7 +7,8 @@ export class Progress {
   /** 0: not known beforehand (a file read as it streams); progress then shows the count and the rate. */
   private readonly total: number;
   private readonly started = performance.now();
-  private lastTenth = -1;
+  /** The last tenth of the way reported (or, without a total, the last 100,000th event). */
+  private lastStep = -1;
   private lastDraw = 0;
   private readonly tty = process.stderr.isTTY === true;
 
@@ -35,8 +36,8 @@ export class Progress {
       return;
     }
     const tenth = Math.floor(fraction * 10);
-    if (tenth > this.lastTenth) {
-      this.lastTenth = tenth;
+    if (tenth > this.lastStep) {
+      this.lastStep = tenth;
       process.stderr.write(`${this.label}: ${percent}% (${done.toLocaleString('en-US')}/${this.total.toLocaleString('en-US')}, ${rate.toLocaleString('en-US')}/s)\n`);
     }
   }
@@ -51,8 +52,8 @@ export class Progress {
       return;
     }
     const step = Math.floor(done / 100_000);
-    if (step > this.lastTenth) {
-      this.lastTenth = step;
+    if (step > this.lastStep) {
+      this.lastStep = step;
       process.stderr.write(`${this.label}: ${done.toLocaleString('en-US')} (${rate.toLocaleString('en-US')}/s)\n`);
     }
   }

@@ -16,8 +16,8 @@ export type LogSink = (line: LogLine) => void;
 /**
  * Anything shaped like a card number: 12 or more digits (any script's, full-width included) with at most three
  * characters other than letters and digits between any two of them ("4242 4242…", "4242.4242…", "4242_4242…"),
- * the whole run, however long. Kept as they are: kessai's own ids (about 3% of them hold 12 digits in a row in their
- * hex) and IPv4 addresses with a port (`192.168.10.100:8080` in a webhook URL), which a card number is not written
+ * the whole run, however long. Kept as they are: kessai's own ids (their hex can hold 12 decimal digits in a row) and
+ * IPv4 addresses with a port (`192.168.10.100:8080` in a webhook URL), which a card number is not written
  * as. It removes some harmless numbers too (a 13-digit epoch in milliseconds); a log line or an error message loses
  * nothing it needs by that.
  */

@@ -25,6 +25,6 @@ describe('quoting an id a client sent in an error message', () => {
   });
 
   it('leaves out what is not shaped like an id at all', () => {
-    for (const written of ['', 'a b', 'x'.repeat(101), '<script>', 'tok_XYZ'.replace('tok_', 'tok_ ')]) expect(quotableId(written)).toBeNull();
+    for (const written of ['', 'a b', 'x'.repeat(101), '<script>', 'tok_ XYZ']) expect(quotableId(written)).toBeNull();
   });
 });
